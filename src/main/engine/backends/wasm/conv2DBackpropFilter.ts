@@ -1,0 +1,192 @@
+/**
+ * Conv2DBackpropFilter for the wasm backend (tfjs 4.22 ships none), on the backend's XNNPACK paths.
+ *
+ * For y = conv(x, W) with stride s and pads (p_top, p_left), NHWC:
+ *   dW[a, b, ci, co] = sum_{n, i, j} x[n, i*s_h + a - p_top, j*s_w + b - p_left, ci] * dy[n, i, j, co]
+ * (x read as 0 outside its bounds).
+ *
+ * Two ways onto fast kernels, chosen per shape (see chooseFilterGradMethod):
+ * - 'conv': the sum is itself a convolution. With x^T = x as [Ci, H, W, N] (batch Ci, channels N)
+ *   and dy^T = dy as [Ho, Wo, N, Co] used as the filter, dilated by the forward stride,
+ *     dW^T[ci, a, b, co] = conv(x^T, dy^T; stride 1, dilation s, pads (p_before, p_after'))
+ *   with p_after' = k + (m - 1) s - n - p_before so that the output is k wide; a negative p_after'
+ *   means the last rows of x never reach the output and are cropped. dW = dW^T as [kh, kw, Ci, Co].
+ * - 'im2col' (stride 1): the k_h k_w shifted copies of the padded x are the columns of
+ *   X [N Ho Wo, k_h k_w Ci]; then dW = X^T dy with dy as [N Ho Wo, Co], an untransposed matMul once
+ *   X^T is formed by an explicit transpose.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { convGeometry, explicitPad } from './convGeometry';
+import type { ConvAxis, ConvGeometry } from './convGeometry';
+import { inKernelScope } from './kernelScope';
+import type { KernelScope } from './kernelScope';
+
+/**
+ * How dW is computed: the formulation, and into how many batch chunks the reduction over
+ * (n, i, j) is split. XNNPACK's GEMM streams the whole packed right-hand operand (K x N, with
+ * K = batch Ho Wo here) once per few output rows and never blocks K, so a K of 10^4-10^5 falls
+ * out of cache; summing `chunks` partial products over batch slices keeps each operand small.
+ */
+export interface FilterGradPlan {
+  method: 'conv' | 'im2col';
+  chunks: number;
+}
+
+let planFilterGrad: (g: ConvGeometry) => FilterGradPlan = defaultPlan;
+
+/** Replaces the planner (for measurements); `undefined` restores the default. */
+export function setFilterGradPlanner(planner: ((g: ConvGeometry) => FilterGradPlan) | undefined): void {
+  planFilterGrad = planner ?? defaultPlan;
+}
+
+export function conv2DBackpropFilter(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: BackendWasm;
+  attrs: tf.Conv2DBackpropFilterAttrs;
+}): tf.TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const x = inputs.x;
+  const dy = inputs.dy;
+  if (x == null || dy == null) throw new Error('Conv2DBackpropFilter needs inputs x and dy');
+  if (attrs.dataFormat === 'NCHW') {
+    throw new Error("wasm Conv2DBackpropFilter supports dataFormat 'NHWC' only (as wasm Conv2D does)");
+  }
+  const g = convGeometry(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
+  const plan = planFilterGrad(g);
+  if (g.batch % plan.chunks !== 0) throw new Error(`${plan.chunks} chunks do not divide batch ${g.batch}`);
+  return inKernelScope(backend, (s) =>
+    plan.method === 'conv' ? byConv(s, x, dy, g, plan.chunks) : byIm2col(s, x, dy, g, plan.chunks),
+  );
+}
+
+/** Pad after x along one axis so that a (m-1)s+1 wide dilated kernel yields k outputs; < 0 crops. */
+function padAfter(a: ConvAxis): number {
+  return a.k + (a.m - 1) * a.s - a.n - a.before;
+}
+
+/** x cropped to the rows/columns that reach dW (none are dropped unless padAfter < 0). */
+function cropUnused(s: KernelScope, x: tf.TensorInfo, g: ConvGeometry): tf.TensorInfo {
+  const rowsAfter = padAfter(g.rows);
+  const colsAfter = padAfter(g.cols);
+  if (rowsAfter >= 0 && colsAfter >= 0) return x;
+  const end = [g.batch, g.rows.n + Math.min(rowsAfter, 0), g.cols.n + Math.min(colsAfter, 0), g.inChannels];
+  return s.stridedSlice(x, [0, 0, 0, 0], end);
+}
+
+/** Block c of a tensor whose leading axis counts chunks, as its own tensor of `shape`. */
+function chunk(s: KernelScope, t: tf.TensorInfo, c: number, chunks: number, shape: number[]): tf.TensorInfo {
+  if (chunks === 1) return s.reshape(t, shape);
+  const size = tf.util.sizeFromShape(shape);
+  const out = s.alloc(shape);
+  s.copy(t, c * size, out, 0, size);
+  return out;
+}
+
+/** sum_c part(c), releasing each partial sum as soon as it is added. */
+function sumChunks(s: KernelScope, chunks: number, part: (c: number) => tf.TensorInfo): tf.TensorInfo {
+  let acc = part(0);
+  for (let c = 1; c < chunks; c++) {
+    const p = part(c);
+    const next = s.run(tf.Add, { a: acc, b: p });
+    s.release(acc);
+    s.release(p);
+    acc = next;
+  }
+  return acc;
+}
+
+function byConv(s: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, chunks: number): tf.TensorInfo {
+  const { rows, cols } = g;
+  const xUsed = cropUnused(s, x, g);
+  const [h, w] = [xUsed.shape[1] as number, xUsed.shape[2] as number];
+  const nb = g.batch / chunks;
+  // [chunks, Ci, h, w, nb] and [chunks, Ho, Wo, nb, Co]
+  const xT = s.transpose(s.reshape(xUsed, [chunks, nb, h, w, g.inChannels]), [0, 4, 2, 3, 1]);
+  const dyT = s.transpose(s.reshape(dy, [chunks, nb, rows.m, cols.m, g.outChannels]), [0, 2, 3, 1, 4]);
+  const pad = explicitPad(
+    [rows.before, Math.max(padAfter(rows), 0)],
+    [cols.before, Math.max(padAfter(cols), 0)],
+  );
+  const dWT = sumChunks(s, chunks, (c) =>
+    s.run(
+      tf.Conv2D,
+      {
+        x: chunk(s, xT, c, chunks, [g.inChannels, h, w, nb]),
+        filter: chunk(s, dyT, c, chunks, [rows.m, cols.m, nb, g.outChannels]),
+      },
+      { strides: 1, dilations: [rows.s, cols.s], pad, dataFormat: 'NHWC' },
+    ),
+  );
+  return s.transpose(dWT, [1, 2, 0, 3]);
+}
+
+function byIm2col(s: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, chunks: number): tf.TensorInfo {
+  const { rows, cols } = g;
+  let xp = cropUnused(s, x, g);
+  const [rowsAfter, colsAfter] = [Math.max(padAfter(rows), 0), Math.max(padAfter(cols), 0)];
+  if (rows.before > 0 || cols.before > 0 || rowsAfter > 0 || colsAfter > 0) {
+    const paddings = [
+      [0, 0],
+      [rows.before, rowsAfter],
+      [cols.before, colsAfter],
+      [0, 0],
+    ];
+    xp = s.run(tf.PadV2, { x: xp }, { paddings, constantValue: 0 });
+  }
+  const [hp, wp] = [xp.shape[1] as number, xp.shape[2] as number];
+  const nb = g.batch / chunks;
+  // [chunks Ci, nb, Hp, Wp] (rank 4: the wasm StridedSlice/Transpose kernels are fast up to rank 4).
+  const xpT = s.reshape(
+    s.transpose(s.reshape(xp, [chunks, nb, hp, wp, g.inChannels]), [0, 4, 1, 2, 3]),
+    [chunks * g.inChannels, nb, hp, wp],
+  );
+  const windows: tf.TensorInfo[] = [];
+  const made: tf.TensorInfo[] = [];
+  for (let a = 0; a < rows.k; a++) {
+    for (let b = 0; b < cols.k; b++) {
+      const end = [chunks * g.inChannels, nb, a + (rows.m - 1) * rows.s + 1, b + (cols.m - 1) * cols.s + 1];
+      const win = s.stridedSlice(xpT, [0, 0, a, b], end, [1, 1, rows.s, cols.s]);
+      windows.push(s.reshape(win, [chunks, g.inChannels * nb * rows.m * cols.m]));
+      made.push(win);
+    }
+  }
+  // X^T per chunk: [chunks, (a, b, ci), (n, i, j)]; the wasm Concat kernel takes its inputs as an array.
+  const colsT = s.run(tf.Concat, windows as unknown as tf.NamedTensorInfoMap, { axis: 1 });
+  const taps = rows.k * cols.k * g.inChannels;
+  const npix = nb * rows.m * cols.m;
+  const dW = sumChunks(s, chunks, (c) =>
+    s.run(
+      tf.BatchMatMul,
+      { a: chunk(s, colsT, c, chunks, [1, taps, npix]), b: chunk(s, dy, c, chunks, [1, npix, g.outChannels]) },
+      { transposeA: false, transposeB: false },
+    ),
+  );
+  return s.reshape(dW, [rows.k, cols.k, g.inChannels, g.outChannels]);
+}
+
+/**
+ * 'im2col' when the input has few channels (the first layer: the conv formulation then has only
+ * 9 Ci output rows to tile); otherwise 'conv', with batch chunks of nb images so that the reduction
+ * length Ho Wo nb stays near 2048 (an XNNPACK row tile of A then stays in L1) while nb >= 8 keeps
+ * enough channels per kernel tap.
+ */
+function defaultPlan(g: ConvGeometry): FilterGradPlan {
+  if (g.inChannels <= 4) return { method: 'im2col', chunks: 1 };
+  const pixels = g.rows.m * g.cols.m;
+  let chunks = 1;
+  for (let c = 1; c <= g.batch; c++) {
+    if (g.batch % c !== 0) continue;
+    const nb = g.batch / c;
+    if (nb < 8) break;
+    chunks = c;
+    if (pixels * nb <= 2048) break;
+  }
+  return { method: 'conv', chunks };
+}

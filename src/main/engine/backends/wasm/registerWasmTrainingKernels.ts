@@ -1,0 +1,63 @@
+/**
+ * NormLab's training kernels for the wasm backend, installed through tfjs's kernel registry
+ * (ARCHITECTURE.md, "Known gaps of tfjs 4.22"): Conv2DBackpropFilter (missing in tfjs 4.22),
+ * Conv2DBackpropInput and BatchMatMul (scalar C++ loops there), each re-expressed on the backend's
+ * own fast XNNPACK kernels.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-wasm';
+import { batchMatMul } from './batchMatMul';
+import { conv2DBackpropFilter } from './conv2DBackpropFilter';
+import { conv2DBackpropInput } from './conv2DBackpropInput';
+import { maxPoolGrad } from './maxPoolGrad';
+import { sum } from './sum';
+
+/** Marks our kernel functions, so that a second registration (even from another copy of this module) is a no-op. */
+const MARK = Symbol.for('normlab.wasmTrainingKernel');
+
+type MarkedKernelFunc = tf.KernelFunc & { [MARK]?: true };
+
+/** A replacement kernel: receives the config it replaces (if any) to fall back on or to delegate to. */
+type Replacement = (original: tf.KernelConfig | undefined) => tf.KernelFunc;
+
+type InputGradArgs = Parameters<typeof conv2DBackpropInput>[0];
+type MatMulArgs = Parameters<typeof batchMatMul>[0];
+type SumArgs = Parameters<typeof sum>[0];
+
+const REPLACEMENTS: Record<string, Replacement> = {
+  [tf.Conv2DBackpropFilter]: () => asKernelFunc(conv2DBackpropFilter),
+  [tf.Conv2DBackpropInput]: (original) => asKernelFunc((args: InputGradArgs) => conv2DBackpropInput(args, original)),
+  [tf.BatchMatMul]: (original) => asKernelFunc((args: MatMulArgs) => batchMatMul(args, original)),
+  [tf.MaxPoolGrad]: () => asKernelFunc(maxPoolGrad),
+  [tf.Sum]: (original) => asKernelFunc((args: SumArgs) => sum(args, original)),
+};
+
+/** Installs the replacements for the 'wasm' backend; idempotent. */
+export function registerWasmTrainingKernels(): void {
+  for (const [kernelName, make] of Object.entries(REPLACEMENTS)) {
+    const original = tf.getKernel(kernelName, 'wasm');
+    if ((original?.kernelFunc as MarkedKernelFunc | undefined)?.[MARK]) continue;
+    const kernelFunc: MarkedKernelFunc = make(original);
+    kernelFunc[MARK] = true;
+    if (original != null) tf.unregisterKernel(kernelName, 'wasm');
+    // The original's setupFunc binds its C++ entry point when the backend initializes; keep it, since
+    // the replacement may delegate to the original.
+    tf.registerKernel({
+      kernelName,
+      backendName: 'wasm',
+      kernelFunc,
+      ...(original?.setupFunc ? { setupFunc: original.setupFunc } : {}),
+    });
+  }
+}
+
+/** Whether the replacements are installed. */
+export function wasmTrainingKernelsRegistered(): boolean {
+  return Object.keys(REPLACEMENTS).every(
+    (name) => (tf.getKernel(name, 'wasm')?.kernelFunc as MarkedKernelFunc | undefined)?.[MARK] === true,
+  );
+}
+
+function asKernelFunc<A>(f: (args: A) => tf.TensorInfo): tf.KernelFunc {
+  return f as unknown as tf.KernelFunc;
+}

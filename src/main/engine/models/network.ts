@@ -1,0 +1,190 @@
+/**
+ * The networks of PAPER.md section 1 as pure functions of their parameters: `forward(params, x, opts)`
+ * touches no state, so a probe can evaluate L(w - eta g), re-run a step with other weights, or capture
+ * pre-activations without disturbing training.
+ *
+ * Every hidden layer i = 1..numLayers ("normalizable" layers: conv, then hidden linear) computes
+ *
+ *   z_i = W_i * h_{i-1} + b_i,   a_i = Norm_i(z_i) (+ Algorithm 1 noise),   h_i = ReLU(a_i) (then 2x2 max-pool)
+ *
+ * and the output layer numLayers+1 is a plain linear map, never normalized. dln25 has no bias and no
+ * ReLU. Tensors are NHWC; conv filters are [3, 3, in, out] with 'same' padding; linear maps act on
+ * row vectors, h W with W [in, out] (so dln25 computes x W_1 ... W_25, the transpose of the paper's
+ * W_25 ... W_1 x).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core registers no gradient functions by itself; training and the probes differentiate networks.
+import '../tf/registerGradients';
+import type { ModelConfig } from '../../../shared/config';
+import { architectureFor, type Architecture, type HiddenLayer } from './architecture';
+import { paramSpecs } from './params';
+import { normalizeEval, normalizeTrain } from '../norms/normalization';
+import { applyNoise } from '../norms/noisyBatchNorm';
+
+/** name -> tensor (a tf.Variable during training). */
+export type ParamMap = Record<string, tf.Tensor>;
+
+export interface ParamSpec {
+  name: string;
+  shape: number[];
+  init: 'glorot-uniform' | 'zeros' | 'ones';
+  /** 1-based normalizable-layer index; the output layer gets numLayers + 1. */
+  layer: number;
+  role: 'weight' | 'bias' | 'gamma' | 'beta';
+}
+
+/**
+ * Per-unit statistics of a normalization layer. `scale` is the variance sigma^2 for batch norm and
+ * N_p for the lp norms.
+ */
+export interface NormStats {
+  mean: tf.Tensor1D;
+  scale: tf.Tensor1D;
+  /**
+   * Batch statistics only: multiply `scale` by this before it enters the running estimate. Batch norm
+   * normalizes with the biased variance but keeps the unbiased one, m/(m-1) sigma^2_B, as its running
+   * estimate (PyTorch's convention, m = elements per unit). Absent means 1 (lp norms keep N_p as is).
+   */
+  unbiasFactor?: number;
+}
+
+/** layer -> running estimates, used in eval mode. */
+export type RunningStats = Map<number, NormStats>;
+
+/** Algorithm 1: a -> s * a + m, elementwise; both tensors have the activation's shape. */
+export interface NoiseSample {
+  scale: tf.Tensor;
+  shift: tf.Tensor;
+}
+
+/** Draws the noise of one layer for one step; `shape` is the activation's shape (N, H, W, C or N, C). */
+export type NoiseSource = (layer: number, shape: readonly number[]) => NoiseSample;
+
+export interface ForwardOptions {
+  /** Batch statistics (true) or running estimates (false). */
+  training: boolean;
+  /** Needed when !training and the net is normalized. */
+  running?: RunningStats;
+  /** Algorithm 1 noise; required in training mode by `noisy-batch`, ignored otherwise. */
+  noise?: NoiseSource;
+  /**
+   * Called with each hidden layer's pre-activation a_i (after norm and noise, before ReLU). The tensor
+   * is released when forward returns: read it or tf.keep / clone it inside the callback.
+   */
+  capture?: (layer: number, preActivation: tf.Tensor) => void;
+}
+
+export interface ForwardResult {
+  output: tf.Tensor2D;
+  /**
+   * Training mode: the batch statistics of every normalized layer (biased variance / N_p, the ones the
+   * forward pass used). These tensors are tf.keep'ed and belong to the caller (see disposeStats).
+   */
+  batchStats: Map<number, NormStats>;
+}
+
+export interface Network {
+  readonly config: ModelConfig;
+  readonly params: readonly ParamSpec[];
+  /** Normalizable layers (vgg16: 13 conv; dln25: 24; mlp: hidden.length). */
+  readonly numLayers: number;
+  /** Without the batch dimension, e.g. [32, 32, 3] or [10]. */
+  readonly inputShape: readonly number[];
+  readonly outputSize: number;
+  /** Units (channels for conv) of each normalizable layer, index 0 = layer 1. */
+  readonly layerWidths: readonly number[];
+  forward(params: ParamMap, x: tf.Tensor, opts: ForwardOptions): ForwardResult;
+  /** 2 x the multiply-adds of the conv and linear maps of one example's forward pass. */
+  flopsPerExample(): number;
+}
+
+export { initParams, glorotBound } from './params';
+export { initRunningStats, updateRunningStats, disposeStats } from './runningStats';
+
+export function buildNetwork(
+  config: ModelConfig,
+  task: { inputShape: readonly number[]; outputSize: number },
+): Network {
+  const arch = architectureFor(config, task);
+  const specs = paramSpecs(arch, config.normalization !== 'none');
+  return {
+    config,
+    params: specs,
+    numLayers: arch.hidden.length,
+    inputShape: [...task.inputShape],
+    outputSize: task.outputSize,
+    layerWidths: arch.hidden.map((l) => l.units),
+    forward: (params, x, opts) => forward(arch, config, params, x, opts),
+    flopsPerExample: () => flops(arch),
+  };
+}
+
+function forward(
+  arch: Architecture,
+  config: ModelConfig,
+  params: ParamMap,
+  x: tf.Tensor,
+  opts: ForwardOptions,
+): ForwardResult {
+  const kind = config.normalization;
+  const get = (name: string): tf.Tensor => {
+    const t = params[name];
+    if (!t) throw new Error(`forward: parameter ${name} is missing`);
+    return t;
+  };
+  if (kind !== 'none' && !opts.training && !opts.running) {
+    throw new Error('forward: eval mode of a normalized network needs running estimates');
+  }
+  if (kind === 'noisy-batch' && opts.training && !opts.noise) {
+    throw new Error('forward: noisy-batch in training mode needs a noise source (makeAlgorithm1Noise)');
+  }
+  const batchStats = new Map<number, NormStats>();
+  const output = tf.tidy(() => {
+    let h: tf.Tensor = arch.flattenInput ? tf.reshape(x, [x.shape[0] as number, -1]) : x;
+    for (const layer of arch.hidden) {
+      const i = layer.index;
+      let a = linearMap(layer, h, get(`layer${i}.weight`), layer.bias ? get(`layer${i}.bias`) : undefined);
+      if (kind !== 'none') {
+        const gamma = get(`layer${i}.gamma`);
+        const beta = get(`layer${i}.beta`);
+        if (opts.training) {
+          const r = normalizeTrain(kind, a, gamma, beta, config.eps);
+          batchStats.set(i, { ...r.stats, mean: tf.keep(r.stats.mean), scale: tf.keep(r.stats.scale) });
+          a = r.out;
+          if (kind === 'noisy-batch' && opts.noise) a = applyNoise(a, opts.noise(i, a.shape));
+        } else {
+          const running = opts.running?.get(i);
+          if (!running) throw new Error(`forward: no running estimates for layer ${i}`);
+          a = normalizeEval(kind, a, gamma, beta, running, config.eps);
+        }
+      }
+      opts.capture?.(i, a);
+      if (layer.relu) a = tf.relu(a);
+      if (layer.kind === 'conv' && layer.pool) a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+      h = a;
+    }
+    const out = arch.output.index;
+    const flat = h.rank === 2 ? h : tf.reshape(h, [h.shape[0] as number, -1]);
+    const w = get(`layer${out}.weight`) as tf.Tensor2D;
+    const y = tf.matMul(flat as tf.Tensor2D, w);
+    return arch.output.bias ? tf.add(y, get(`layer${out}.bias`)) : y;
+  });
+  return { output: output as tf.Tensor2D, batchStats };
+}
+
+/** z = conv3x3(h, W) + b or z = h W + b. */
+function linearMap(layer: HiddenLayer, h: tf.Tensor, w: tf.Tensor, b: tf.Tensor | undefined): tf.Tensor {
+  const z =
+    layer.kind === 'conv'
+      ? tf.conv2d(h as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')
+      : tf.matMul(h as tf.Tensor2D, w as tf.Tensor2D);
+  return b ? tf.add(z, b) : z;
+}
+
+function flops(arch: Architecture): number {
+  let madds = arch.output.inFeatures * arch.output.units;
+  for (const l of arch.hidden) {
+    madds += l.kind === 'conv' ? l.inHeight * l.inWidth * 9 * l.inUnits * l.units : l.inUnits * l.units;
+  }
+  return 2 * madds;
+}

@@ -1,0 +1,143 @@
+/**
+ * The training loop. One step k (1-based) draws minibatch k, computes L(w_{k-1}) and its gradient with
+ * batch statistics, applies the optimizer and updates the normalization layers' running estimates:
+ *
+ *   w_k = w_{k-1} - update(grad L_k(w_{k-1}))        running_k = (1 - m) running_{k-1} + m stats_k
+ *
+ * Everything random in step k is drawn from streams derived from (seed, k), so the loop can start at
+ * any checkpointed step and reproduce the uninterrupted trajectory exactly.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ExperimentConfig } from '../../../shared/config';
+import type { BackendInfo, MetricPoint, RunEvent, RunOutcome } from '../../../shared/events';
+import { makeAlgorithm1Noise } from '../norms/noisyBatchNorm';
+import { deriveSeed } from '../rng/seeds';
+import type { Task } from '../tasks/task';
+import { buildNetwork } from '../models/network';
+import { evaluate } from './evaluate';
+import { TrainingState } from './trainingState';
+import { ThroughputMeter } from './throughputMeter';
+
+export type Control = 'run' | 'pause' | 'stop';
+
+export interface TrainerHooks {
+  emit(event: RunEvent): void;
+  /** Persist a checkpoint; training waits for it, so a returned step is safely stored. */
+  saveCheckpoint(step: number, bytes: Uint8Array): void | Promise<void>;
+  /** Polled between steps. */
+  control(): Control;
+  /** Resolves when a paused run is told to resume or stop. */
+  waitForResume(): Promise<Exclude<Control, 'pause'>>;
+}
+
+export interface TrainOptions {
+  config: ExperimentConfig;
+  task: Task;
+  backend: BackendInfo;
+  hooks: TrainerHooks;
+  /** Checkpoint bytes to continue from; absent starts at step 0 from the seeded initialization. */
+  resumeFrom?: Uint8Array;
+}
+
+export interface TrainResult {
+  outcome: Exclude<RunOutcome, 'failed'>;
+  step: number;
+  divergedAtStep?: number;
+}
+
+/** How often (ms) progress events are sent at most, besides every metric step. */
+const PROGRESS_INTERVAL_MS = 250;
+
+export async function train(opts: TrainOptions): Promise<TrainResult> {
+  const { config, task, hooks } = opts;
+  const net = buildNetwork(config.model, { inputShape: [...task.inputShape], outputSize: task.outputSize });
+  const state = opts.resumeFrom
+    ? TrainingState.fromCheckpoint(net, config, opts.resumeFrom)
+    : TrainingState.fresh(net, config);
+  const { steps, trainMetricsEvery, testMetricsEvery, checkpointEvery } = config.schedule;
+  const meter = new ThroughputMeter();
+  let lastProgress = 0;
+
+  hooks.emit({
+    type: 'started',
+    backend: opts.backend,
+    fromStep: state.step,
+    totalSteps: steps,
+    parameters: state.parameterCount(),
+  });
+
+  const checkpoint = async (): Promise<void> => {
+    await hooks.saveCheckpoint(state.step, await state.toCheckpoint());
+  };
+
+  try {
+    while (state.step < steps) {
+      const control = hooks.control();
+      if (control === 'stop') break;
+      if (control === 'pause') {
+        hooks.emit({ type: 'paused', step: state.step });
+        await checkpoint();
+        if ((await hooks.waitForResume()) === 'stop') break;
+        hooks.emit({ type: 'resumed', step: state.step });
+        meter.reset();
+      }
+
+      const k = state.step + 1;
+      const started = performance.now();
+      const noise =
+        config.model.normalization === 'noisy-batch'
+          ? makeAlgorithm1Noise(config.model.noisy, deriveSeed(config.seed, 'noise', k))
+          : undefined;
+      const batch = task.trainBatch(k);
+      const stats = tf.tidy(() => state.step_(batch.x, batch.y, task, noise));
+      batch.x.dispose();
+      batch.y.dispose();
+      // One small read per step: the loss (and accuracy) of this minibatch, for divergence detection
+      // and the progress bar. Async, so GPU backends keep their queue.
+      const [loss, accuracy] = Array.from(await stats.data());
+      stats.dispose();
+      state.step = k;
+      meter.add(task.batchSize, performance.now() - started);
+
+      if (!Number.isFinite(loss)) {
+        hooks.emit({ type: 'metrics', points: [{ series: 'train/loss', step: k, value: loss ?? NaN }] });
+        return { outcome: 'diverged', step: k, divergedAtStep: k };
+      }
+
+      const points: MetricPoint[] = [];
+      if (k % trainMetricsEvery === 0 || k === 1) {
+        points.push({ series: 'train/loss', step: k, value: loss as number });
+        if (task.kind === 'classification')
+          points.push({ series: 'train/accuracy', step: k, value: accuracy as number });
+        points.push({ series: 'perf/examples_per_sec', step: k, value: meter.examplesPerSec() });
+      }
+      if (task.hasTestSet && testMetricsEvery > 0 && (k % testMetricsEvery === 0 || k === steps)) {
+        const test = await evaluate(net, state, task);
+        points.push({ series: 'test/loss', step: k, value: test.loss });
+        if (test.accuracy !== null) points.push({ series: 'test/accuracy', step: k, value: test.accuracy });
+      }
+      if (points.length > 0) hooks.emit({ type: 'metrics', points });
+
+      const now = performance.now();
+      if (points.length > 0 || now - lastProgress >= PROGRESS_INTERVAL_MS || k === steps) {
+        lastProgress = now;
+        hooks.emit({
+          type: 'progress',
+          step: k,
+          totalSteps: steps,
+          loss: loss as number,
+          accuracy: task.kind === 'classification' ? (accuracy as number) : null,
+          examplesPerSec: meter.examplesPerSec(),
+          etaSec: meter.etaSec(steps - k),
+        });
+      }
+      if (checkpointEvery > 0 && k % checkpointEvery === 0 && k < steps) await checkpoint();
+      // Let the worker's message handler run (pause/stop requests) between steps.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    await checkpoint();
+    return { outcome: state.step >= steps ? 'completed' : 'stopped', step: state.step };
+  } finally {
+    state.dispose();
+  }
+}

@@ -1,0 +1,1 @@
+import './hosts/electron/main';

@@ -1,0 +1,28 @@
+/**
+ * Asks a fresh engine worker what each backend says about itself on this machine. A separate thread,
+ * so a native backend that misbehaves while initializing cannot take the host down with it.
+ */
+import { UserError } from '../../shared/errors';
+import type { BackendReport } from '../../shared/backends';
+import { WorkerHost, type WorkerEntry } from './workerHost';
+
+export function probeBackends(entry?: WorkerEntry): Promise<BackendReport[]> {
+  return new Promise((resolve, reject) => {
+    const host: WorkerHost = new WorkerHost(
+      {
+        onMessage: (m) => {
+          if (m.type === 'backends') {
+            resolve(m.reports);
+            void host.terminate();
+          } else if (m.type === 'failed') {
+            reject(new UserError('backend-unavailable', `probing the backends failed: ${m.error.message}`));
+            void host.terminate();
+          }
+        },
+        onCrash: (error) => reject(new UserError('backend-unavailable', error.message)),
+      },
+      ...(entry ? [entry] : []),
+    );
+    host.send({ type: 'describe-backends' });
+  });
+}

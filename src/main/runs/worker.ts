@@ -1,0 +1,90 @@
+/**
+ * The worker thread that hosts the engine. It receives one command (train, or describe the backends),
+ * reports through messages (shared/events.ts) and ends. Errors inside become a `failed` message, so the
+ * host marks the run failed and keeps serving.
+ */
+import { parentPort } from 'node:worker_threads';
+import { toErrorInfo } from '../../shared/errors';
+import { describeBackends, initBackend } from '../engine/backends';
+import { createTask } from '../engine/tasks/createTask';
+import { benchmarkTraining, type BenchSpec } from '../engine/training/benchmark';
+import { train, type Control } from '../engine/training/trainer';
+import type { BackendName } from '../../shared/config';
+import type { HostToWorker, WorkerToHost } from './workerProtocol';
+
+const port = parentPort;
+if (!port) throw new Error('runs/worker.ts must run inside a worker thread');
+
+let control: Control = 'run';
+let wake: ((c: Exclude<Control, 'pause'>) => void) | undefined;
+
+function post(message: WorkerToHost, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
+}
+
+async function runTraining(message: Extract<HostToWorker, { type: 'train' }>): Promise<void> {
+  const { config } = message;
+  const backend = await initBackend(config.backend);
+  const task = createTask(config);
+  const result = await train({
+    config,
+    task,
+    backend,
+    ...(message.resumeFrom ? { resumeFrom: message.resumeFrom } : {}),
+    hooks: {
+      emit: (event) => post({ type: 'event', event }),
+      saveCheckpoint: (step, bytes) =>
+        post({ type: 'checkpoint', step, bytes }, [bytes.buffer as ArrayBuffer]),
+      control: () => control,
+      waitForResume: () =>
+        new Promise((resolve) => {
+          wake = resolve;
+        }),
+    },
+  });
+  post({
+    type: 'event',
+    event: {
+      type: 'ended',
+      outcome: result.outcome,
+      step: result.step,
+      ...(result.divergedAtStep !== undefined ? { divergedAtStep: result.divergedAtStep } : {}),
+    },
+  });
+}
+
+async function runBench(name: BackendName, specs: BenchSpec[]): Promise<void> {
+  const backend = await initBackend(name);
+  for (const spec of specs) post({ type: 'bench', backend, result: await benchmarkTraining(spec) });
+}
+
+port.on('message', (message: HostToWorker) => {
+  switch (message.type) {
+    case 'train':
+      runTraining(message).catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
+      break;
+    case 'describe-backends':
+      describeBackends()
+        .then((reports) => post({ type: 'backends', reports }))
+        .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
+      break;
+    case 'bench':
+      runBench(message.backend, message.specs)
+        .then(() => post({ type: 'event', event: { type: 'ended', outcome: 'completed', step: 0 } }))
+        .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
+      break;
+    case 'control':
+      if (message.action === 'resume') {
+        control = 'run';
+        wake?.('run');
+        wake = undefined;
+      } else if (message.action === 'stop') {
+        control = 'stop';
+        wake?.('stop');
+        wake = undefined;
+      } else {
+        control = 'pause';
+      }
+      break;
+  }
+});

@@ -1,0 +1,23 @@
+/**
+ * Messages between the runs layer (main thread) and the engine's worker thread. The engine is reached
+ * only through these.
+ */
+import type { BackendName, ExperimentConfig } from '../../shared/config';
+import type { BackendInfo } from '../../shared/events';
+import type { BenchResult, BenchSpec } from '../engine/training/benchmark';
+import type { ErrorInfo } from '../../shared/errors';
+import type { RunEvent } from '../../shared/events';
+import type { BackendReport } from '../engine/backends/types';
+
+export type HostToWorker =
+  | { type: 'train'; config: ExperimentConfig; resumeFrom?: Uint8Array }
+  | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
+  | { type: 'describe-backends' }
+  | { type: 'bench'; backend: BackendName; specs: BenchSpec[] };
+
+export type WorkerToHost =
+  | { type: 'event'; event: RunEvent }
+  | { type: 'checkpoint'; step: number; bytes: Uint8Array }
+  | { type: 'failed'; error: ErrorInfo }
+  | { type: 'backends'; reports: BackendReport[] }
+  | { type: 'bench'; backend: BackendInfo; result: BenchResult };

@@ -1,0 +1,154 @@
+/**
+ * Schema versioning. The version lives in SQLite's `user_version` header field and NormLab's mark in
+ * `application_id`, so both are read without touching any table. Migration i (0-based) takes a
+ * database from version i to i + 1 and runs in its own IMMEDIATE transaction together with the
+ * version bump: a crash mid-migration leaves the previous version intact, and two processes opening
+ * the same old file cannot both apply it (the second re-reads the version under the write lock).
+ * Migrations are frozen once released: change the schema by appending one, never by editing one.
+ */
+import type Database from 'better-sqlite3';
+import { UserError } from '../../shared/errors';
+
+/** 'NLAB': marks a file as a NormLab database (PRAGMA application_id). */
+export const APPLICATION_ID = 0x4e4c4142;
+
+export interface Migration {
+  name: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    name: 'runs, series, points, checkpoints, run log',
+    up(db) {
+      db.exec(`
+        CREATE TABLE runs (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL DEFAULT '',
+          config TEXT NOT NULL CHECK (json_valid(config)),
+          status TEXT NOT NULL CHECK (status IN
+            ('queued', 'running', 'paused', 'completed', 'diverged', 'failed', 'stopped', 'interrupted')),
+          backend TEXT,
+          device TEXT,
+          software_device INTEGER CHECK (software_device IN (0, 1)),
+          seed INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          started_at INTEGER,
+          ended_at INTEGER,
+          last_step INTEGER,
+          error TEXT,
+          diverged_at_step INTEGER,
+          parent_id TEXT REFERENCES runs (id) ON DELETE SET NULL,
+          resumed_from_step INTEGER,
+          sweep_id TEXT,
+          owner_pid INTEGER,
+          owner_host TEXT
+        );
+        CREATE INDEX runs_by_created ON runs (created_at);
+        CREATE INDEX runs_by_status ON runs (status);
+        CREATE INDEX runs_by_parent ON runs (parent_id);
+
+        CREATE TABLE series (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          name TEXT NOT NULL,
+          UNIQUE (run_id, name)
+        );
+
+        -- One value per (series, step); the primary key is the (series_id, step) index, and
+        -- WITHOUT ROWID stores the rows in that order, so a step range is one contiguous read.
+        -- nf encodes the non-finite values SQLite cannot keep (see nonFinite.ts).
+        CREATE TABLE points (
+          series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+          step INTEGER NOT NULL,
+          value REAL,
+          nf INTEGER NOT NULL DEFAULT 0 CHECK (nf BETWEEN 0 AND 4),
+          time INTEGER NOT NULL,
+          PRIMARY KEY (series_id, step)
+        ) WITHOUT ROWID;
+
+        -- bytes last: reading the other columns never walks the blob's overflow pages.
+        CREATE TABLE checkpoints (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          step INTEGER NOT NULL,
+          created_at INTEGER NOT NULL,
+          size INTEGER NOT NULL,
+          meta TEXT CHECK (meta IS NULL OR json_valid(meta)),
+          bytes BLOB NOT NULL,
+          UNIQUE (run_id, step)
+        );
+
+        CREATE TABLE run_log (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          time INTEGER NOT NULL,
+          level TEXT NOT NULL CHECK (level IN ('info', 'warn', 'error')),
+          message TEXT NOT NULL,
+          data TEXT CHECK (data IS NULL OR json_valid(data))
+        );
+        CREATE INDEX run_log_by_run ON run_log (run_id, id);
+      `);
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export interface SchemaState {
+  version: number;
+  applicationId: number;
+  /** No tables, indexes or views yet. */
+  empty: boolean;
+}
+
+export function readSchemaState(db: Database.Database): SchemaState {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  const applicationId = db.pragma('application_id', { simple: true }) as number;
+  const objects = db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number;
+  return { version, applicationId, empty: objects === 0 };
+}
+
+/**
+ * Refuses, before anything is written, a database of another program or of a newer NormLab: the
+ * first would be damaged by our tables, the second has a schema this build cannot read correctly.
+ */
+export function assertCompatible(db: Database.Database, path: string, known = SCHEMA_VERSION): SchemaState {
+  const state = readSchemaState(db);
+  const fresh = state.applicationId === 0 && state.version === 0 && state.empty;
+  if (!fresh && state.applicationId !== APPLICATION_ID) {
+    throw new UserError(
+      'config',
+      `${path} is an SQLite database of another program, not a NormLab database; NormLab left it unchanged. ` +
+        'Choose another database file (--db).',
+    );
+  }
+  if (state.version > known) {
+    throw new UserError(
+      'config',
+      `${path} was written by a newer NormLab (database schema v${state.version}; this NormLab reads up to ` +
+        `v${known}). Update NormLab, or choose another database file (--db).`,
+    );
+  }
+  return state;
+}
+
+/** Applies the migrations the database lacks, in order, one transaction each; returns their versions. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const applied: number[] = [];
+  for (;;) {
+    const current = db.pragma('user_version', { simple: true }) as number;
+    const migration = migrations[current];
+    if (!migration) return applied;
+    const step = db.transaction(() => {
+      // Re-read under the write lock: another process may have migrated since.
+      if (db.pragma('user_version', { simple: true }) !== current) return;
+      migration.up(db);
+      if (db.pragma('application_id', { simple: true }) === 0)
+        db.pragma(`application_id = ${APPLICATION_ID}`);
+      db.pragma(`user_version = ${current + 1}`);
+      applied.push(current + 1);
+    });
+    step.immediate();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Named experiments: the paper's protocols (PAPER.md section 2) at paper scale and at CPU scale.
+ * CPU scale keeps vgg16's depth (every per-layer panel exists) at width 1/4, trains on the images the
+ * data folder holds (the shared 10k-image batch here) and runs fewer steps.
+ */
+import type { ExperimentInput } from './config';
+
+export interface Preset {
+  name: string;
+  description: string;
+  config: ExperimentInput;
+}
+
+const vggPaper = (normalization: 'none' | 'batch'): ExperimentInput => ({
+  model: { network: 'vgg16', normalization },
+  data: { dataset: 'cifar10' },
+  optimizer: { name: 'sgd', lr: 0.1 },
+  schedule: {
+    steps: 15_000,
+    batchSize: 128,
+    trainMetricsEvery: 100,
+    testMetricsEvery: 1000,
+    checkpointEvery: 1000,
+  },
+});
+
+const vggCpu = (normalization: 'none' | 'batch'): ExperimentInput => ({
+  model: { network: 'vgg16', widthMultiplier: 0.25, normalization },
+  data: { dataset: 'cifar10' },
+  optimizer: { name: 'sgd', lr: 0.1 },
+  schedule: {
+    steps: 2000,
+    batchSize: 128,
+    trainMetricsEvery: 20,
+    testMetricsEvery: 500,
+    checkpointEvery: 250,
+  },
+});
+
+const dln = (normalization: 'none' | 'batch'): ExperimentInput => ({
+  model: { network: 'dln25', normalization },
+  data: { dataset: 'dln-synthetic', samples: 1000, dim: 10 },
+  optimizer: { name: 'sgd', lr: 1e-6 },
+  schedule: {
+    steps: 10_000,
+    batchSize: 1000,
+    trainMetricsEvery: 10,
+    testMetricsEvery: 0,
+    checkpointEvery: 1000,
+  },
+});
+
+export const PRESETS: readonly Preset[] = [
+  {
+    name: 'dln25-plain',
+    description:
+      'Deep linear network, 25 layers, no normalization, full-batch GD at LR 1e-6 (paper scale, runs on a CPU)',
+    config: dln('none'),
+  },
+  {
+    name: 'dln25-bn',
+    description:
+      'Deep linear network, 25 layers, BatchNorm, full-batch GD at LR 1e-6 (paper scale, runs on a CPU)',
+    config: dln('batch'),
+  },
+  {
+    name: 'vgg16-plain',
+    description:
+      'VGG16 on CIFAR-10 without normalization, SGD LR 0.1, batch 128, 15k steps (paper scale, GPU)',
+    config: vggPaper('none'),
+  },
+  {
+    name: 'vgg16-bn',
+    description: 'VGG16 on CIFAR-10 with BatchNorm, SGD LR 0.1, batch 128, 15k steps (paper scale, GPU)',
+    config: vggPaper('batch'),
+  },
+  {
+    name: 'vgg16-plain-cpu',
+    description: 'VGG16 at width 1/4 without normalization, SGD LR 0.1, batch 128, 2k steps (CPU scale)',
+    config: vggCpu('none'),
+  },
+  {
+    name: 'vgg16-bn-cpu',
+    description: 'VGG16 at width 1/4 with BatchNorm, SGD LR 0.1, batch 128, 2k steps (CPU scale)',
+    config: vggCpu('batch'),
+  },
+  {
+    name: 'vgg-tiny-bn',
+    description: 'vgg-tiny with BatchNorm on 2,000 CIFAR-10 images, 200 steps: a one-minute smoke run',
+    config: {
+      model: { network: 'vgg-tiny', normalization: 'batch' },
+      data: { dataset: 'cifar10', trainLimit: 2000, testLimit: 1000 },
+      optimizer: { name: 'sgd', lr: 0.1 },
+      schedule: {
+        steps: 200,
+        batchSize: 64,
+        trainMetricsEvery: 10,
+        testMetricsEvery: 100,
+        checkpointEvery: 100,
+      },
+    },
+  },
+];
+
+export function findPreset(name: string): Preset | undefined {
+  return PRESETS.find((p) => p.name === name);
+}
