@@ -17,6 +17,7 @@ export interface BenchmarkRequest {
   softwareTimedSteps: number;
   torchScript: string;
   torchThreads: number;
+  python: string;
 }
 
 export interface BenchmarkReport {
@@ -50,6 +51,6 @@ export async function runBenchmark(
     );
   }
   onProgress('measuring the PyTorch peer...');
-  const torch = await runTorchPeer(req.torchScript, req.torchThreads);
+  const torch = await runTorchPeer(req.torchScript, req.torchThreads, req.python);
   return { network: 'vgg-mini', batchSize: req.batchSize, backends, torch };
 }

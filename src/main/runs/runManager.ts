@@ -68,40 +68,43 @@ export class RunManager {
     resumeFrom?: { step: number; bytes: Uint8Array },
   ): ActiveRun {
     let control: ((action: 'pause' | 'resume' | 'stop') => void) | undefined;
-    let stoppedBeforeStart = false;
     let settle: (r: RunResult) => void = () => undefined;
     const done = new Promise<RunResult>((resolve) => (settle = resolve));
+    const pending: Pending = {
+      start: () => {
+        control = this.launchWorker(runId, config, listener, resumeFrom, (result) => {
+          this.release(runId);
+          settle(result);
+        });
+      },
+    };
     const run: ActiveRun = {
       runId,
       done,
       pause: () => control?.('pause'),
       resume: () => control?.('resume'),
       stop: () => {
-        if (control) control('stop');
-        else stoppedBeforeStart = true;
+        if (control) return control('stop');
+        // Still queued (a started run has its control): it leaves the queue and ends now, rather
+        // than when its turn comes.
+        const queued = this.queue.indexOf(pending);
+        if (queued < 0) return;
+        this.queue.splice(queued, 1);
+        this.active.delete(runId);
+        const step = resumeFrom?.step ?? 0;
+        this.store.finish(runId, 'stopped');
+        listener({ type: 'ended', outcome: 'stopped', step });
+        settle({ runId, outcome: 'stopped', step });
       },
     };
     this.active.set(runId, run);
 
-    const launch = (): void => {
-      if (stoppedBeforeStart) {
-        this.store.finish(runId, 'stopped');
-        this.release(runId);
-        settle({ runId, outcome: 'stopped', step: resumeFrom?.step ?? 0 });
-        return;
-      }
-      control = this.launchWorker(runId, config, listener, resumeFrom, (result) => {
-        this.release(runId);
-        settle(result);
-      });
-    };
-
     if (this.running < (this.options.concurrency ?? 1)) {
       this.running++;
-      launch();
+      pending.start();
     } else {
       this.store.setStatus(runId, 'queued');
-      this.queue.push({ start: launch });
+      this.queue.push(pending);
     }
     return run;
   }

@@ -8,6 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../shared/errors';
+// The adapter module itself, not the backends index: that would load tfjs into the host process.
+import { prepareWebGpuEnvironment } from '../engine/backends/webgpu/dawnAdapter';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
 
 export interface WorkerCallbacks {
@@ -42,6 +44,8 @@ export class WorkerHost {
   private ended = false;
 
   constructor(callbacks: WorkerCallbacks, entry: WorkerEntry = defaultWorkerEntry()) {
+    // A worker's process.env is a copy taken now: Mesa's EGL platform must be set before it starts.
+    prepareWebGpuEnvironment();
     this.worker = new Worker(entry.path, { execArgv: entry.execArgv });
     this.worker.on('message', (m: WorkerToHost) => callbacks.onMessage(m));
     this.worker.on('error', (e: Error) => {

@@ -34,9 +34,8 @@ export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
   });
   const loss = lossFor('cifar10');
   const x = tf.randomNormal([spec.batchSize, 32, 32, 3], 0, 1, 'float32', 1);
-  const labels = tf
-    .oneHot(tf.randomUniform([spec.batchSize], 0, 10, 'int32', 2) as tf.Tensor1D, 10)
-    .toFloat();
+  // Class indices, int32 [B]: the labels the cifar10 loss (softmaxCrossEntropy) takes.
+  const labels = tf.randomUniform([spec.batchSize], 0, 10, 'int32', 2);
   const task: Task = {
     kind: 'classification',
     inputShape: [32, 32, 3],

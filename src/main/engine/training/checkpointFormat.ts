@@ -84,12 +84,14 @@ export function decodeCheckpoint<Meta>(bytes: Uint8Array): CheckpointContents<Me
   if (view.getUint32(0, true) !== MAGIC) throw corrupt('not a NormLab checkpoint');
   const headerLen = view.getUint32(4, true);
   if (8 + headerLen > bytes.length) throw corrupt('truncated header');
-  let header: Header<Meta>;
+  let parsed: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen))) as Header<Meta>;
+    parsed = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
   } catch {
     throw corrupt('malformed header');
   }
+  if (!isHeader(parsed)) throw corrupt('malformed header');
+  const header = parsed as Header<Meta>;
   if (header.version !== CHECKPOINT_VERSION) {
     throw new UserError(
       'checkpoint',
@@ -101,10 +103,40 @@ export function decodeCheckpoint<Meta>(bytes: Uint8Array): CheckpointContents<Me
     const begin = dataStart + e.offset;
     const end = begin + e.length * 4;
     if (end > bytes.length) throw corrupt(`tensor ${e.key} is truncated`);
-    // Copy into a fresh aligned buffer: the source may be a Node Buffer slice at any offset.
-    const raw = bytes.slice(begin, end).buffer;
+    // Copy into a fresh aligned buffer: the source may be a Node Buffer slice at any offset. Not
+    // bytes.slice: Buffer#slice returns a view of the same memory, not a copy.
+    const raw = new Uint8Array(bytes.subarray(begin, end)).buffer;
     const data = e.dtype === 'int32' ? new Int32Array(raw) : new Float32Array(raw);
     return { key: e.key, shape: e.shape, dtype: e.dtype, data };
   });
   return { step: header.step, meta: header.meta, tensors };
+}
+
+/**
+ * The header's structure (a corrupted file can hold valid JSON of another shape): each entry's
+ * offset is a 4-aligned non-negative integer and its length the product of its shape.
+ */
+function isHeader(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const h = value as Partial<Header<unknown>>;
+  return typeof h.version === 'number' && (h.version !== CHECKPOINT_VERSION || isV1Body(h));
+}
+
+function isV1Body(h: Partial<Header<unknown>>): boolean {
+  return Number.isInteger(h.step) && Array.isArray(h.tensors) && h.tensors.every(isEntry);
+}
+
+function isEntry(value: unknown): value is HeaderEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Partial<HeaderEntry>;
+  const shapeOk = Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && (d as number) >= 0);
+  return (
+    typeof e.key === 'string' &&
+    (e.dtype === 'float32' || e.dtype === 'int32') &&
+    Number.isInteger(e.offset) &&
+    (e.offset as number) >= 0 &&
+    (e.offset as number) % 4 === 0 &&
+    shapeOk &&
+    e.length === (e.shape as number[]).reduce((n, d) => n * d, 1)
+  );
 }

@@ -16,6 +16,7 @@ interface BenchOptions {
   steps: string;
   torchScript: string;
   torchThreads: string;
+  python: string;
 }
 
 export async function benchMain(argv: string[]): Promise<number> {
@@ -25,6 +26,7 @@ export async function benchMain(argv: string[]): Promise<number> {
     .option('--steps <n>', 'timed steps per configuration', '5')
     .option('--torch-script <path>', 'the PyTorch peer', resolve('..', 'shared', 'bench', 'torch_vgg_cpu.py'))
     .option('--torch-threads <n>', 'threads for the PyTorch peer', '1')
+    .option('--python <path>', 'the Python that has PyTorch', '/usr/bin/python3')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const opts = program.opts<BenchOptions>();
@@ -47,6 +49,7 @@ export async function benchMain(argv: string[]): Promise<number> {
       softwareTimedSteps: 1,
       torchScript: opts.torchScript,
       torchThreads: Number(opts.torchThreads),
+      python: opts.python,
     },
     (m) => process.stderr.write(`${m}\n`),
   );

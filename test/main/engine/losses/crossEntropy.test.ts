@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '../../../../src/main/engine/tf/registerGradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { softmaxCrossEntropy, softmaxCrossEntropySum } from '../../../../src/main/engine/losses/crossEntropy';
 

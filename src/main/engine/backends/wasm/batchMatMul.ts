@@ -37,13 +37,14 @@ export function batchMatMul(
   const [m, k] = transposeA ? [aCols, aRows] : [aRows, aCols];
   const [k2, n] = transposeB ? [bCols, bRows] : [bRows, bCols];
   if (k !== k2) {
-    throw new Error(`matMul inner sizes differ: ${a.shape} x ${b.shape} (transposeA=${transposeA}, transposeB=${transposeB})`);
+    throw new Error(
+      `matMul inner sizes differ: ${a.shape} x ${b.shape} (transposeA=${transposeA}, transposeB=${transposeB})`,
+    );
   }
   if (!transposeA && !transposeB && batchA === 1 && batchB === 1) {
     return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
   const outOuter = tf.broadcast_util.assertAndGetBroadcastShape(aOuter, bOuter);
-  const batch = tf.util.sizeFromShape(outOuter);
   const gemm = (s: KernelScope, x: tf.TensorInfo, y: tf.TensorInfo): tf.TensorInfo =>
     s.run(tf.BatchMatMul, { a: x, b: y }, { transposeA: false, transposeB: false }, original);
 

@@ -13,9 +13,21 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { convGeometry, explicitPad } from './convGeometry';
-import type { ConvAxis } from './convGeometry';
+import { assertNumericPadSizesRight, assertOutputGradShape, convGeometry, explicitPad } from './convGeometry';
+import type { ConvAxis, ConvGeometry } from './convGeometry';
 import { inKernelScope } from './kernelScope';
+
+/**
+ * Into how many groups of dy's channels (the reduction of the convolution, length k_h k_w Co) the
+ * product is split: dx = sum_g conv(dy'[..., g], W'[:, :, g, :]). Keeps XNNPACK's row tile of the
+ * reduction in L1 when k_h k_w Co is large; 1 = a single convolution.
+ */
+let planInputGrad: (g: ConvGeometry) => number = defaultGroups;
+
+/** Replaces the planner (for measurements); `undefined` restores the default. */
+export function setInputGradPlanner(planner: ((g: ConvGeometry) => number) | undefined): void {
+  planInputGrad = planner ?? defaultGroups;
+}
 
 export function conv2DBackpropInput(
   args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.Conv2DBackpropInputAttrs },
@@ -29,13 +41,10 @@ export function conv2DBackpropInput(
     if (original == null) throw new Error("wasm Conv2DBackpropInput supports dataFormat 'NHWC' only");
     return original.kernelFunc(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
   }
-  const g = convGeometry(
-    attrs.inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides,
-    attrs.pad,
-    attrs.dimRoundingMode,
-  );
+  const filterShape = filter.shape as [number, number, number, number];
+  assertNumericPadSizesRight(attrs.inputShape, filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode);
+  const g = convGeometry(attrs.inputShape, filterShape, attrs.strides, attrs.pad, attrs.dimRoundingMode);
+  assertOutputGradShape(g, dy.shape);
   return inKernelScope(backend, (s) => {
     let d = dy;
     const { rows, cols } = g;
@@ -57,22 +66,46 @@ export function conv2DBackpropInput(
     const c = fullPads(cols);
     if (r.cropBefore > 0 || r.cropAfter > 0 || c.cropBefore > 0 || c.cropAfter > 0) {
       const [h, w] = [rows.m * rows.s, cols.m * cols.s];
-      d = s.stridedSlice(d, [0, r.cropBefore, c.cropBefore, 0], [g.batch, h - r.cropAfter, w - c.cropAfter, g.outChannels]);
+      d = s.stridedSlice(
+        d,
+        [0, r.cropBefore, c.cropBefore, 0],
+        [g.batch, h - r.cropAfter, w - c.cropAfter, g.outChannels],
+      );
     }
     // W'[u, v, co, ci] = W[k_h - 1 - u, k_w - 1 - v, ci, co]
     const flipped = s.run(tf.Reverse, { x: filter }, { dims: [0, 1] });
     const wT = s.transpose(flipped, [0, 1, 3, 2]);
-    return s.run(
-      tf.Conv2D,
-      { x: d, filter: wT },
-      {
-        strides: 1,
-        dilations: 1,
-        pad: explicitPad([r.before, r.after], [c.before, c.after]),
-        dataFormat: 'NHWC',
-      },
+    const attrs = {
+      strides: 1,
+      dilations: 1,
+      pad: explicitPad([r.before, r.after], [c.before, c.after]),
+      dataFormat: 'NHWC',
+    };
+    const groups = planInputGrad(g);
+    if (groups === 1) return s.run(tf.Conv2D, { x: d, filter: wT }, attrs);
+    if (g.outChannels % groups !== 0)
+      throw new Error(`${groups} groups do not divide ${g.outChannels} channels`);
+    const [n, h, w] = d.shape as [number, number, number, number];
+    const cg = g.outChannels / groups;
+    // [groups, n h w, cg] and [groups, k_h k_w, cg, Ci]: each group one contiguous block.
+    const dG = s.transpose(s.reshape(d, [n * h * w, groups, cg]), [1, 0, 2]);
+    const wG = s.transpose(s.reshape(wT, [rows.k * cols.k, groups, cg, g.inChannels]), [1, 0, 2, 3]);
+    return s.sumOver(groups, (i) =>
+      s.run(
+        tf.Conv2D,
+        {
+          x: s.chunk(dG, i, groups, [n, h, w, cg]),
+          filter: s.chunk(wG, i, groups, [rows.k, cols.k, cg, g.inChannels]),
+        },
+        attrs,
+      ),
     );
   });
+}
+
+function defaultGroups(g: ConvGeometry): number {
+  void g;
+  return 1;
 }
 
 /**

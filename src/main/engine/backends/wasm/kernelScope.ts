@@ -76,6 +76,28 @@ export class KernelScope {
     );
   }
 
+  /** Block c of a tensor whose leading axis counts `chunks` blocks, as its own tensor of `shape`. */
+  chunk(t: tf.TensorInfo, c: number, chunks: number, shape: number[]): tf.TensorInfo {
+    if (chunks === 1) return this.reshape(t, shape);
+    const size = tf.util.sizeFromShape(shape);
+    const out = this.alloc(shape);
+    this.copy(t, c * size, out, 0, size);
+    return out;
+  }
+
+  /** sum_c part(c) by the wasm Add kernel, releasing each term once it is added. */
+  sumOver(chunks: number, part: (c: number) => tf.TensorInfo): tf.TensorInfo {
+    let acc = part(0);
+    for (let c = 1; c < chunks; c++) {
+      const p = part(c);
+      const next = this.run(tf.Add, { a: acc, b: p });
+      this.release(acc);
+      this.release(p);
+      acc = next;
+    }
+    return acc;
+  }
+
   /** Releases one intermediate now. */
   release(t: tf.TensorInfo): void {
     const i = this.made.indexOf(t);

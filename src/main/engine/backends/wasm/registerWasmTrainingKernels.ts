@@ -7,9 +7,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
 import { batchMatMul } from './batchMatMul';
+import { conv2D } from './conv2D';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter';
 import { conv2DBackpropInput } from './conv2DBackpropInput';
 import { maxPoolGrad } from './maxPoolGrad';
+import { RELU_GRAD, reluGradConfig, reluGradKernel } from './reluGrad';
 import { sum } from './sum';
 
 /** Marks our kernel functions, so that a second registration (even from another copy of this module) is a no-op. */
@@ -23,17 +25,25 @@ type Replacement = (original: tf.KernelConfig | undefined) => tf.KernelFunc;
 type InputGradArgs = Parameters<typeof conv2DBackpropInput>[0];
 type MatMulArgs = Parameters<typeof batchMatMul>[0];
 type SumArgs = Parameters<typeof sum>[0];
+type ConvArgs = Parameters<typeof conv2D>[0];
 
 const REPLACEMENTS: Record<string, Replacement> = {
+  [tf.Conv2D]: (original) => asKernelFunc((args: ConvArgs) => conv2D(args, original)),
   [tf.Conv2DBackpropFilter]: () => asKernelFunc(conv2DBackpropFilter),
-  [tf.Conv2DBackpropInput]: (original) => asKernelFunc((args: InputGradArgs) => conv2DBackpropInput(args, original)),
+  [tf.Conv2DBackpropInput]: (original) =>
+    asKernelFunc((args: InputGradArgs) => conv2DBackpropInput(args, original)),
   [tf.BatchMatMul]: (original) => asKernelFunc((args: MatMulArgs) => batchMatMul(args, original)),
   [tf.MaxPoolGrad]: () => asKernelFunc(maxPoolGrad),
   [tf.Sum]: (original) => asKernelFunc((args: SumArgs) => sum(args, original)),
+  [RELU_GRAD]: () => asKernelFunc(reluGradKernel),
 };
 
-/** Installs the replacements for the 'wasm' backend; idempotent. */
+/**
+ * Installs the replacements for the 'wasm' backend, and the Relu gradient that uses the fused
+ * kernel there (reluGrad.ts); idempotent.
+ */
 export function registerWasmTrainingKernels(): void {
+  if (tf.getGradient(tf.Relu) !== reluGradConfig) tf.registerGradient(reluGradConfig);
   for (const [kernelName, make] of Object.entries(REPLACEMENTS)) {
     const original = tf.getKernel(kernelName, 'wasm');
     if ((original?.kernelFunc as MarkedKernelFunc | undefined)?.[MARK]) continue;

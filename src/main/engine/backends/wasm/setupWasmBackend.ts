@@ -16,7 +16,10 @@ export async function setupWasmBackend(): Promise<void> {
   try {
     ok = await tf.setBackend('wasm');
   } catch (e) {
-    throw new UserError('backend-unavailable', `the wasm backend failed to start (${String(e)}); try --backend cpu`);
+    throw new UserError(
+      'backend-unavailable',
+      `the wasm backend failed to start (${String(e)}); try --backend cpu`,
+    );
   }
   if (!ok) {
     throw new UserError(

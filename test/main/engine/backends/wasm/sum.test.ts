@@ -1,0 +1,19 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, it } from 'vitest';
+import { expectSameOnWasmAsCpu, normal } from './compareWithCpu';
+
+describe('Sum on wasm agrees with cpu', () => {
+  it('over leading axes (the bias gradient), with and without keepDims', async () => {
+    await expectSameOnWasmAsCpu(() => {
+      const x = normal([3, 7, 5, 4], 1);
+      return [tf.sum(x, [0, 1, 2]), tf.sum(x, [1, 0]), tf.sum(x, 0, true), tf.sum(x, [0, 1, 2], true)];
+    });
+  });
+
+  it('over other axes (the original kernel)', async () => {
+    await expectSameOnWasmAsCpu(() => {
+      const x = normal([3, 7, 5, 4], 2);
+      return [tf.sum(x), tf.sum(x, 3), tf.sum(x, [1, 3]), tf.sum(x, [0, 1, 2, 3])];
+    });
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * RunManager with a real store (a temp SQLite file) and real engine workers (src/main/runs/worker.ts
+ * under tsx, the default entry under vitest), plus a scripted worker for crashes.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { experimentSchema, type ExperimentConfig } from '../../../src/shared/config';
+import type { RunEvent } from '../../../src/shared/events';
+import { RunManager, type RunListener } from '../../../src/main/runs/runManager';
+import { defaultWorkerEntry } from '../../../src/main/runs/workerHost';
+import { openStore, type Store } from '../../../src/main/store';
+import {
+  EXIT_AFTER_STEP,
+  EXIT_CODE,
+  WORKER_EXITS,
+  WORKER_THROWS,
+  scriptedWorkerEntry,
+} from '../../helpers/scriptedWorker';
+import { tempDirs } from '../../helpers/tempDirs';
+import { waitUntil } from '../../helpers/waitUntil';
+
+/** dln25 on wasm, train/loss at every step: a few milliseconds per step once the worker is up. */
+function dlnConfig(steps: number, extra: { name?: string; checkpointEvery?: number } = {}): ExperimentConfig {
+  return experimentSchema.parse({
+    name: extra.name ?? '',
+    backend: 'wasm',
+    model: { network: 'dln25', normalization: 'batch' },
+    data: { dataset: 'dln-synthetic', samples: 200 },
+    optimizer: { lr: 1e-6 },
+    schedule: {
+      steps,
+      batchSize: 200,
+      trainMetricsEvery: 1,
+      testMetricsEvery: 0,
+      checkpointEvery: extra.checkpointEvery ?? 0,
+    },
+  });
+}
+
+/** Records a run's events, for assertions and for waiting on one. */
+function recorder(): {
+  events: RunEvent[];
+  listener: RunListener;
+  next: (type: RunEvent['type']) => Promise<RunEvent>;
+} {
+  const events: RunEvent[] = [];
+  return {
+    events,
+    listener: (e) => events.push(e),
+    next: (type) => waitUntil(() => events.find((e) => e.type === type), `a ${type} event`),
+  };
+}
+
+const dirs = tempDirs('run-manager');
+let store: Store;
+
+beforeAll(() => {
+  store = openStore(join(dirs.make(), 'runs.sqlite'));
+});
+afterAll(() => {
+  store.close();
+  dirs.cleanup();
+});
+
+describe('workers', () => {
+  it('under vitest, the default entry is worker.ts run through tsx', () => {
+    const entry = defaultWorkerEntry();
+    expect(entry.path).toMatch(/src[/\\]main[/\\]runs[/\\]worker\.ts$/);
+    expect(entry.execArgv).toEqual(['--import', 'tsx']);
+  });
+});
+
+describe('a run', () => {
+  it('completes, storing its status, checkpoints and every point, written in batches', async () => {
+    const maxPoints = 8;
+    const manager = new RunManager(store, { flushPoints: maxPoints, flushDelayMs: 60_000 });
+    const append = vi.spyOn(store, 'appendPoints');
+    const config = dlnConfig(12, { checkpointEvery: 5 });
+    const runId = store.createRun(config);
+    const rec = recorder();
+    const run = manager.start(runId, config, rec.listener);
+    expect(manager.get(runId)).toBe(run);
+
+    const result = await run.done;
+    expect(result).toEqual({ runId, outcome: 'completed', step: 12 });
+    expect(manager.get(runId)).toBeUndefined();
+    expect(store.getRun(runId)).toMatchObject({
+      status: 'completed',
+      backend: 'wasm',
+      lastStep: 12,
+      error: null,
+    });
+    expect(store.listCheckpoints(runId).map((c) => c.step)).toEqual([5, 10, 12]);
+    expect(rec.events[0]).toMatchObject({ type: 'started', fromStep: 0, totalSteps: 12 });
+    expect(rec.events.at(-1)).toEqual({ type: 'ended', outcome: 'completed', step: 12 });
+
+    // Every point the worker reported is stored, to the bit.
+    const reported = rec.events.flatMap((e) => (e.type === 'metrics' ? e.points : []));
+    const loss = reported.filter((p) => p.series === 'train/loss');
+    const stored = store.readSeries(runId, 'train/loss');
+    expect(Array.from(stored.steps)).toEqual(loss.map((p) => p.step));
+    expect(Array.from(stored.values)).toEqual(loss.map((p) => p.value));
+
+    // ... through few transactions: batches of at most maxPoints, flushed before each checkpoint.
+    const batches = append.mock.calls.filter(([id]) => id === runId).map(([, points]) => points.length);
+    const metricEvents = rec.events.filter((e) => e.type === 'metrics').length;
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(reported.length);
+    expect(Math.max(...batches)).toBeLessThanOrEqual(maxPoints);
+    expect(batches.length).toBeLessThan(metricEvents / 2);
+    append.mockRestore();
+  });
+
+  it('pauses, resumes and stops through its handle', async () => {
+    const manager = new RunManager(store);
+    const config = dlnConfig(100_000);
+    const runId = store.createRun(config);
+    const rec = recorder();
+    const run = manager.start(runId, config, rec.listener);
+    await waitUntil(() => rec.events.find((e) => e.type === 'progress' && e.step >= 2), 'the second step');
+
+    run.pause();
+    const paused = (await rec.next('paused')) as Extract<RunEvent, { type: 'paused' }>;
+    // The trainer checkpoints when it pauses; the store has it once the worker's message arrives.
+    await waitUntil(() => store.getLatestCheckpoint(runId), 'the pause checkpoint');
+    expect(store.getRun(runId)?.status).toBe('paused');
+    expect(store.getLatestCheckpoint(runId)?.step).toBe(paused.step);
+    const eventsWhilePaused = rec.events.length;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(rec.events.length).toBe(eventsWhilePaused);
+
+    run.resume();
+    await rec.next('resumed');
+    expect(store.getRun(runId)?.status).toBe('running');
+    await waitUntil(
+      () => rec.events.find((e) => e.type === 'progress' && e.step > paused.step + 1),
+      'steps after resuming',
+    );
+
+    run.stop();
+    const result = await run.done;
+    expect(result.outcome).toBe('stopped');
+    expect(result.step).toBeGreaterThan(paused.step);
+    expect(result.step).toBeLessThan(100_000);
+    expect(store.getRun(runId)).toMatchObject({ status: 'stopped', lastStep: result.step });
+    expect(store.getLatestCheckpoint(runId)?.step).toBe(result.step);
+    expect(Array.from(store.readSeries(runId, 'train/loss').steps).at(-1)).toBe(result.step);
+  });
+});
+
+describe('a crashing worker', () => {
+  it('that throws ends the run failed with the error; the same manager then runs another run', async () => {
+    const manager = new RunManager(store, { workerEntry: scriptedWorkerEntry() });
+    const bad = dlnConfig(5, { name: WORKER_THROWS });
+    const badId = store.createRun(bad);
+    const badRec = recorder();
+    const failed = await manager.start(badId, bad, badRec.listener).done;
+    expect(failed.outcome).toBe('failed');
+    expect(failed.error?.message).toMatch(/the engine worker crashed: scripted worker failure/);
+    expect(store.getRun(badId)).toMatchObject({ status: 'failed' });
+    expect(store.getRun(badId)?.error).toMatch(/scripted worker failure/);
+    expect(badRec.events.at(-1)).toMatchObject({ type: 'ended', outcome: 'failed' });
+
+    const good = dlnConfig(3);
+    const goodId = store.createRun(good);
+    const ok = await manager.start(goodId, good, () => undefined).done;
+    expect(ok).toEqual({ runId: goodId, outcome: 'completed', step: 3 });
+    expect(store.getRun(goodId)).toMatchObject({ status: 'completed', backend: 'wasm', lastStep: 3 });
+  });
+
+  it('that exits mid-run ends the run failed, keeping the points and checkpoint it reported', async () => {
+    const manager = new RunManager(store, { workerEntry: scriptedWorkerEntry() });
+    const config = dlnConfig(10, { name: WORKER_EXITS });
+    const runId = store.createRun(config);
+    const result = await manager.start(runId, config, () => undefined).done;
+    expect(result).toMatchObject({ outcome: 'failed', step: EXIT_AFTER_STEP });
+    expect(result.error?.message).toMatch(`exited unexpectedly (exit code ${EXIT_CODE})`);
+    expect(store.getRun(runId)).toMatchObject({ status: 'failed', lastStep: EXIT_AFTER_STEP });
+    expect(Array.from(store.readSeries(runId, 'train/loss').steps)).toEqual([1, 2, 3]);
+    expect(store.listCheckpoints(runId).map((c) => c.step)).toEqual([2]);
+  });
+});
+
+describe('the queue', () => {
+  it('runs one at a time: a second run waits queued, then runs; a stopped queued run ends at once', async () => {
+    const manager = new RunManager(store);
+    const order: string[] = [];
+    const start = (label: string, steps: number): { id: string; done: Promise<unknown> } => {
+      const config = dlnConfig(steps);
+      const id = store.createRun(config);
+      const run = manager.start(id, config, (e) => order.push(`${label}:${e.type}`));
+      return { id, done: run.done };
+    };
+    const a = start('a', 4);
+    const b = start('b', 3);
+    const c = start('c', 3);
+
+    await waitUntil(() => order.find((e) => e === 'a:progress'), 'run a training');
+    expect(store.getRun(b.id)).toMatchObject({ status: 'queued', startedAt: null });
+    manager.get(c.id)?.stop();
+    expect(await c.done).toEqual({ runId: c.id, outcome: 'stopped', step: 0 });
+    expect(store.getRun(c.id)).toMatchObject({ status: 'stopped', startedAt: null });
+    expect(order).toContain('c:ended');
+    expect(store.getRun(a.id)?.status).toBe('running');
+
+    await Promise.all([a.done, b.done]);
+    expect(order.indexOf('b:started')).toBeGreaterThan(order.indexOf('a:ended'));
+    expect(order.filter((e) => e.startsWith('c:'))).toEqual(['c:ended']);
+    expect(store.getRun(a.id)?.status).toBe('completed');
+    expect(store.getRun(b.id)?.status).toBe('completed');
+  });
+});
