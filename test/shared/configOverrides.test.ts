@@ -5,18 +5,7 @@ import {
   parseOverride,
   type JsonObject,
 } from '../../src/shared/configOverrides';
-import { UserError } from '../../src/shared/errors';
-
-/** The UserError `f` throws (fails the test when it throws something else or nothing). */
-function userErrorOf(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return e as UserError;
-  }
-  throw new Error('expected a UserError, nothing was thrown');
-}
+import { userErrorOf } from '../helpers/userError';
 
 const valid: JsonObject = {
   model: { network: 'vgg-tiny' },

@@ -3,6 +3,7 @@
  * reports through messages (shared/events.ts) and ends. Errors inside become a `failed` message, so the
  * host marks the run failed and keeps serving.
  */
+import { enableProdMode } from '@tensorflow/tfjs-core';
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../shared/errors';
 import { describeBackends, initBackend } from '../engine/backends';
@@ -11,6 +12,9 @@ import { benchmarkTraining, type BenchSpec } from '../engine/training/benchmark'
 import { train, type Control } from '../engine/training/trainer';
 import type { BackendName } from '../../shared/config';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
+
+// Production mode: no debug checks, and no console banner from the cpu backend in users' terminals.
+enableProdMode();
 
 const port = parentPort;
 if (!port) throw new Error('runs/worker.ts must run inside a worker thread');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readSettings, SETTING_KEYS, setSetting } from '../../../src/main/api/settings';
-import { UserError } from '../../../src/shared/errors';
+import { userErrorOf } from '../../helpers/userError';
 
 let dir: string;
 let file: string;
@@ -24,16 +24,6 @@ beforeEach(() => {
 afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
-
-function userErrorOf(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return e as UserError;
-  }
-  throw new Error('expected a UserError');
-}
 
 describe('settings', () => {
   it('a missing file means no settings', () => {

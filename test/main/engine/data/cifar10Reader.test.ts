@@ -1,10 +1,10 @@
 import { openSync, readSync, closeSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { UserError } from '../../../../src/shared/errors';
 import { inspectCifar10, readCifar10 } from '../../../../src/main/engine/data/cifar10Reader';
 import { CIFAR10_DEFAULT_CLASS_NAMES } from '../../../../src/main/engine/data/cifar10Layout';
 import { REAL_CIFAR10_DIR, makeTempDir, syntheticRecords, writeFile } from './cifar10Fixtures';
+import { userErrorOf } from '../../../helpers/userError';
 
 function readRecordBytes(path: string, record: number): Uint8Array {
   const buffer = new Uint8Array(3073);
@@ -12,16 +12,6 @@ function readRecordBytes(path: string, record: number): Uint8Array {
   readSync(fd, buffer, 0, 3073, record * 3073);
   closeSync(fd);
   return buffer;
-}
-
-function thrown(f: () => unknown): UserError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return e as UserError;
-  }
-  throw new Error('expected a UserError');
 }
 
 describe('readCifar10 on the real data', () => {
@@ -100,7 +90,7 @@ describe('readCifar10 on broken folders', () => {
     const d = dir();
     writeFile(d, 'data_batch_1.bin', syntheticRecords([1, 2]).subarray(0, 2 * 3073 - 100));
     writeFile(d, 'test_batch.bin', syntheticRecords([1]));
-    const e = thrown(() => readCifar10(d));
+    const e = userErrorOf(() => readCifar10(d));
     expect(e.code).toBe('data-malformed');
     expect(e.message).toContain(join(d, 'data_batch_1.bin'));
     expect(e.message).toContain(`${2 * 3073 - 100} bytes`);
@@ -111,7 +101,7 @@ describe('readCifar10 on broken folders', () => {
     const d = dir();
     writeFile(d, 'data_batch_1.bin', syntheticRecords([1, 2]));
     writeFile(d, 'test_batch.bin', syntheticRecords([0, 4, 12, 3]));
-    const e = thrown(() => readCifar10(d));
+    const e = userErrorOf(() => readCifar10(d));
     expect(e.code).toBe('data-malformed');
     expect(e.message).toContain(join(d, 'test_batch.bin'));
     expect(e.message).toContain('record 2 has label byte 12');
@@ -121,7 +111,7 @@ describe('readCifar10 on broken folders', () => {
     const d = dir();
     writeFile(d, 'data_batch_1.bin', new Uint8Array(0));
     writeFile(d, 'test_batch.bin', syntheticRecords([1]));
-    const e = thrown(() => readCifar10(d));
+    const e = userErrorOf(() => readCifar10(d));
     expect(e.code).toBe('data-malformed');
     expect(e.message).toMatch(/data_batch_1\.bin is empty/);
   });
@@ -131,35 +121,35 @@ describe('readCifar10 on broken folders', () => {
     writeFile(d, 'data_batch_1.bin', syntheticRecords([1]));
     writeFile(d, 'test_batch.bin', syntheticRecords([1]));
     writeFile(d, 'batches.meta.txt', 'cat\ndog\n');
-    const e = thrown(() => readCifar10(d));
+    const e = userErrorOf(() => readCifar10(d));
     expect(e.code).toBe('data-malformed');
     expect(e.message).toContain('lists 2 class names');
   });
 
   it('says where to get the data when the folder or a file is missing', () => {
     const d = dir();
-    const missing = thrown(() => readCifar10(join(d, 'nope')));
+    const missing = userErrorOf(() => readCifar10(join(d, 'nope')));
     expect(missing.code).toBe('data-missing');
     expect(missing.message).toContain('normlab data get cifar10');
     expect(missing.message).toContain('https://www.cs.toronto.edu/~kriz/cifar.html');
     expect(missing.message).toContain('normlab settings set cifar10Dir');
 
     mkdirSync(join(d, 'empty'));
-    const noTrain = thrown(() => readCifar10(join(d, 'empty')));
+    const noTrain = userErrorOf(() => readCifar10(join(d, 'empty')));
     expect(noTrain.code).toBe('data-missing');
     expect(noTrain.message).toContain('data_batch_*.bin');
 
     writeFile(d, 'data_batch_1.bin', syntheticRecords([1]));
-    const noTest = thrown(() => readCifar10(d));
+    const noTest = userErrorOf(() => readCifar10(d));
     expect(noTest.code).toBe('data-missing');
     expect(noTest.message).toContain(join(d, 'test_batch.bin'));
 
     writeFile(d, 'test_batch.bin', syntheticRecords([1]));
-    const noNamed = thrown(() => readCifar10(d, { trainFiles: ['data_batch_7.bin'] }));
+    const noNamed = userErrorOf(() => readCifar10(d, { trainFiles: ['data_batch_7.bin'] }));
     expect(noNamed.code).toBe('data-missing');
     expect(noNamed.message).toContain('data_batch_7.bin');
 
-    const file = thrown(() => readCifar10(join(d, 'test_batch.bin')));
+    const file = userErrorOf(() => readCifar10(join(d, 'test_batch.bin')));
     expect(file.code).toBe('data-missing');
     expect(file.message).toContain('not a folder');
   });

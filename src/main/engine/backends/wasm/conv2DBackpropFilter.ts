@@ -2,18 +2,17 @@
  * Conv2DBackpropFilter for the wasm backend (tfjs 4.22 ships none), on the backend's XNNPACK paths.
  *
  * For y = conv(x, W) with stride s and pads (p_top, p_left), NHWC:
- *   dW[a, b, ci, co] = sum_{n, i, j} x[n, i*s_h + a - p_top, j*s_w + b - p_left, ci] * dy[n, i, j, co]
- * (x read as 0 outside its bounds).
- *
- * Two ways onto fast kernels, chosen per shape (see chooseFilterGradMethod):
+ *   dW[a, b, ci, co] = sum_{n, i, j} x[n, i s_h + a - p_top, j s_w + b - p_left, ci] dy[n, i, j, co]
+ * (x read as 0 outside its bounds). Three formulations (FilterGradPlan), chosen per shape:
  * - 'conv': the sum is itself a convolution. With x^T = x as [Ci, H, W, N] (batch Ci, channels N)
  *   and dy^T = dy as [Ho, Wo, N, Co] used as the filter, dilated by the forward stride,
- *     dW^T[ci, a, b, co] = conv(x^T, dy^T; stride 1, dilation s, pads (p_before, p_after'))
- *   with p_after' = k + (m - 1) s - n - p_before so that the output is k wide; a negative p_after'
- *   means the last rows of x never reach the output and are cropped. dW = dW^T as [kh, kw, Ci, Co].
- * - 'im2col' (stride 1): the k_h k_w shifted copies of the padded x are the columns of
- *   X [N Ho Wo, k_h k_w Ci]; then dW = X^T dy with dy as [N Ho Wo, Co], an untransposed matMul once
- *   X^T is formed by an explicit transpose.
+ *     dW^T[ci, a, b, co] = conv(x^T, dy^T; stride 1, dilation s, pads (p_before, p_after')),
+ *   p_after' = k + (m - 1) s - n - p_before so that the output is k wide (negative: the last rows of
+ *   x reach no output and are cropped); dW = dW^T as [k_h, k_w, Ci, Co].
+ * - 'tall': the same convolution with the Ci planes of x^T stacked into one image (byTallConv).
+ * - 'im2col': the k_h k_w shifted (strided) windows of the padded x, laid out as X^T
+ *   [k_h k_w Ci, N Ho Wo], then dW = X^T dy with dy as [N Ho Wo, Co], an untransposed matMul.
+ * Each can split the batch into chunks and sum the partial dW (see FilterGradPlan).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -32,8 +31,6 @@ import type { KernelScope } from './kernelScope';
 export interface FilterGradPlan {
   method: 'conv' | 'tall' | 'im2col';
   chunks: number;
-  /** 'conv' only: operands gathered in JS per chunk ('js') or by the backend's Transpose ('transpose'). */
-  gather?: 'js' | 'transpose';
 }
 
 let planFilterGrad: (g: ConvGeometry) => FilterGradPlan = defaultPlan;
@@ -63,7 +60,7 @@ export function conv2DBackpropFilter(args: {
   if (g.batch % plan.chunks !== 0) throw new Error(`${plan.chunks} chunks do not divide batch ${g.batch}`);
   return inKernelScope(backend, (s) =>
     plan.method === 'conv'
-      ? byConv(s, x, dy, g, plan.chunks, plan.gather ?? 'js')
+      ? byConv(s, x, dy, g, plan.chunks)
       : plan.method === 'tall'
         ? byTallConv(s, x, dy, g, plan.chunks)
         : byIm2col(s, x, dy, g, plan.chunks),
@@ -90,31 +87,18 @@ function byConv(
   dy: tf.TensorInfo,
   g: ConvGeometry,
   chunks: number,
-  gather: 'js' | 'transpose',
 ): tf.TensorInfo {
   const { rows, cols } = g;
   const xUsed = cropUnused(s, x, g);
-  const [h, w] = [xUsed.shape[1] as number, xUsed.shape[2] as number];
   const nb = g.batch / chunks;
   const pad = explicitPad(
     [rows.before, Math.max(padAfter(rows), 0)],
     [cols.before, Math.max(padAfter(cols), 0)],
   );
   const attrs = { strides: 1, dilations: [rows.s, cols.s], pad, dataFormat: 'NHWC' };
-  let operands: (c: number) => { x: tf.TensorInfo; filter: tf.TensorInfo };
-  if (gather === 'js') {
-    operands = (c) => ({ x: imagesAsChannels(s, xUsed, c, nb), filter: outputGradAsFilter(s, dy, c, nb) });
-  } else {
-    // [chunks, Ci, h, w, nb] and [chunks, Ho, Wo, nb, Co]
-    const xT = s.transpose(s.reshape(xUsed, [chunks, nb, h, w, g.inChannels]), [0, 4, 2, 3, 1]);
-    const dyT = s.transpose(s.reshape(dy, [chunks, nb, rows.m, cols.m, g.outChannels]), [0, 2, 3, 1, 4]);
-    operands = (c) => ({
-      x: s.chunk(xT, c, chunks, [g.inChannels, h, w, nb]),
-      filter: s.chunk(dyT, c, chunks, [rows.m, cols.m, nb, g.outChannels]),
-    });
-  }
   const dWT = s.sumOver(chunks, (c) => {
-    const { x: xc, filter } = operands(c);
+    const xc = imagesAsChannels(s, xUsed, c, nb);
+    const filter = outputGradAsFilter(s, dy, c, nb);
     const part = s.run(tf.Conv2D, { x: xc, filter }, attrs);
     s.release(xc);
     s.release(filter);
@@ -130,7 +114,13 @@ function byConv(
  * conv with vertical stride Hp (one output row per plane) and Hp - a zero rows on top yields
  * dW[a, :, ci, :] in output row ci + 1 (row 0 falls in the padding and is dropped).
  */
-function byTallConv(s: KernelScope, x: tf.TensorInfo, dy: tf.TensorInfo, g: ConvGeometry, chunks: number): tf.TensorInfo {
+function byTallConv(
+  s: KernelScope,
+  x: tf.TensorInfo,
+  dy: tf.TensorInfo,
+  g: ConvGeometry,
+  chunks: number,
+): tf.TensorInfo {
   const { rows, cols } = g;
   const xUsed = cropUnused(s, x, g);
   const h = xUsed.shape[1] as number;
@@ -222,21 +212,22 @@ function byIm2col(
 }
 
 /**
- * 'im2col' when the input has few channels (the first layer: the conv formulation then has only
- * 9 Ci output rows to tile); otherwise 'conv', with batch chunks of nb images so that the reduction
- * length Ho Wo nb stays near 2048 (an XNNPACK row tile of A then stays in L1) while nb >= 8 keeps
- * enough channels per kernel tap.
+ * 'im2col' when the input has few channels (the first layer: the conv formulations then have only
+ * 9 Ci output pixels to tile); otherwise 'tall', in as few batch chunks as keep the packed filter
+ * (dy^T of a chunk, Ho Wo nb Co floats) within 1 MiB, with at least 8 images per chunk. Measured on
+ * the vgg-mini shapes at batch 128 (the numbers are in the module's report): this picks im2col/1,
+ * tall/16, tall/8 and tall/4 for its four layers, each within noise of the fastest plan tried.
  */
 function defaultPlan(g: ConvGeometry): FilterGradPlan {
   if (g.inChannels <= 4) return { method: 'im2col', chunks: 1 };
-  const pixels = g.rows.m * g.cols.m;
+  const perImage = g.rows.m * g.cols.m * g.outChannels * 4;
   let chunks = 1;
   for (let c = 1; c <= g.batch; c++) {
     if (g.batch % c !== 0) continue;
     const nb = g.batch / c;
     if (nb < 8) break;
     chunks = c;
-    if (pixels * nb <= 2048) break;
+    if (perImage * nb <= 1024 * 1024) break;
   }
-  return { method: 'conv', chunks };
+  return { method: 'tall', chunks };
 }

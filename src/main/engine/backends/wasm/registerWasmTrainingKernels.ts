@@ -11,7 +11,7 @@ import { conv2D } from './conv2D';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter';
 import { conv2DBackpropInput } from './conv2DBackpropInput';
 import { maxPoolGrad } from './maxPoolGrad';
-import { RELU_GRAD, reluGradConfig, reluGradKernel } from './reluGrad';
+import { reluGradConfig } from './reluGrad';
 import { sum } from './sum';
 
 /** Marks our kernel functions, so that a second registration (even from another copy of this module) is a no-op. */
@@ -35,12 +35,11 @@ const REPLACEMENTS: Record<string, Replacement> = {
   [tf.BatchMatMul]: (original) => asKernelFunc((args: MatMulArgs) => batchMatMul(args, original)),
   [tf.MaxPoolGrad]: () => asKernelFunc(maxPoolGrad),
   [tf.Sum]: (original) => asKernelFunc((args: SumArgs) => sum(args, original)),
-  [RELU_GRAD]: () => asKernelFunc(reluGradKernel),
 };
 
 /**
- * Installs the replacements for the 'wasm' backend, and the Relu gradient that uses the fused
- * kernel there (reluGrad.ts); idempotent.
+ * Installs the replacements for the 'wasm' backend, and the Relu gradient without the no-op cast
+ * (reluGrad.ts); idempotent.
  */
 export function registerWasmTrainingKernels(): void {
   if (tf.getGradient(tf.Relu) !== reluGradConfig) tf.registerGradient(reluGradConfig);
