@@ -7,7 +7,10 @@ import { describeBackends } from './machine';
 export type { BackendBench, BenchResult, BenchSpec, TorchPeerResult };
 
 export interface BenchmarkRequest {
-  /** Backends to measure; default: every available one except `cpu` (a reference, far too slow). */
+  /**
+   * Backends to measure; default: every available one except `cpu` (a reference, far too slow) and
+   * software GPUs (Mesa llvmpipe: minutes per vgg-mini step).
+   */
   backends?: BackendName[];
   normalizations: NormalizationName[];
   batchSize: number;
@@ -32,7 +35,8 @@ export async function runBenchmark(
   onProgress: (message: string) => void,
 ): Promise<BenchmarkReport> {
   const reports = await describeBackends();
-  const chosen = req.backends ?? reports.filter((r) => r.available && r.name !== 'cpu').map((r) => r.name);
+  const chosen =
+    req.backends ?? reports.filter((r) => r.available && r.name !== 'cpu' && !r.software).map((r) => r.name);
   const backends: BackendBench[] = [];
   for (const name of chosen) {
     const software = reports.find((r) => r.name === name)?.software === true;

@@ -22,7 +22,10 @@ interface BenchOptions {
 export async function benchMain(argv: string[]): Promise<number> {
   const program = new Command('bench')
     .option('--json', 'print one JSON document (NormLab and PyTorch figures)')
-    .option('--backends <list>', `comma-separated backends (default: every available one but cpu)`)
+    .option(
+      '--backends <list>',
+      'comma-separated backends (default: every available one but cpu and software GPUs)',
+    )
     .option('--steps <n>', 'timed steps per configuration', '5')
     .option('--torch-script <path>', 'the PyTorch peer', resolve('..', 'shared', 'bench', 'torch_vgg_cpu.py'))
     .option('--torch-threads <n>', 'threads for the PyTorch peer', '1')

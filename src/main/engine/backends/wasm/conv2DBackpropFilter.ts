@@ -212,11 +212,14 @@ function byIm2col(
 }
 
 /**
- * 'im2col' when the input has few channels (the first layer: the conv formulations then have only
- * 9 Ci output pixels to tile); otherwise 'tall', in as few batch chunks as keep the packed filter
- * (dy^T of a chunk, Ho Wo nb Co floats) within 1 MiB, with at least 8 images per chunk. Measured on
- * the vgg-mini shapes at batch 128 (the numbers are in the module's report): this picks im2col/1,
- * tall/16, tall/8 and tall/4 for its four layers, each within noise of the fastest plan tried.
+ * Measured on the vgg-mini shapes at batch 128 (numbers in the module's report):
+ * - 'im2col' when the input has few channels (the first layer): the conv formulations then tile
+ *   only 9 Ci output pixels, and building X^T is cheap;
+ * - 'tall' from 128 input planes up, where the 9 = 6 + 3 split of every plane's pixels costs most;
+ *   'conv' below that (at 64 planes it was the faster one, for reasons not pinned down);
+ * - batch chunks: as few as keep the packed filter (dy^T of a chunk, Ho Wo nb Co floats) within
+ *   2 MiB, with at least 8 images per chunk.
+ * On batch 128 this picks im2col/1, conv/8, tall/4 and tall/2 for the four layers.
  */
 function defaultPlan(g: ConvGeometry): FilterGradPlan {
   if (g.inChannels <= 4) return { method: 'im2col', chunks: 1 };
@@ -227,7 +230,7 @@ function defaultPlan(g: ConvGeometry): FilterGradPlan {
     const nb = g.batch / c;
     if (nb < 8) break;
     chunks = c;
-    if (perImage * nb <= 1024 * 1024) break;
+    if (perImage * nb <= 2 * 1024 * 1024) break;
   }
-  return { method: 'tall', chunks };
+  return { method: g.inChannels >= 128 ? 'tall' : 'conv', chunks };
 }

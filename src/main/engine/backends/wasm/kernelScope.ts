@@ -114,8 +114,9 @@ export class KernelScope {
 }
 
 /**
- * Runs `f` in a fresh scope and returns its result, an intermediate of the scope (or a tensor the
- * caller owns); everything else made inside is released, also when `f` throws.
+ * Runs `f` in a fresh scope and returns its result, which must be an intermediate of the scope (a
+ * kernel may not hand back one of its inputs as its output); everything else made inside is
+ * released, also when `f` throws.
  */
 export function inKernelScope(backend: BackendWasm, f: (s: KernelScope) => tf.TensorInfo): tf.TensorInfo {
   const scope = new KernelScope(backend);

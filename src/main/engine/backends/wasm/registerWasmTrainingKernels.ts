@@ -2,7 +2,9 @@
  * NormLab's training kernels for the wasm backend, installed through tfjs's kernel registry
  * (ARCHITECTURE.md, "Known gaps of tfjs 4.22"): Conv2DBackpropFilter (missing in tfjs 4.22),
  * Conv2DBackpropInput and BatchMatMul (scalar C++ loops there), each re-expressed on the backend's
- * own fast XNNPACK kernels.
+ * own fast XNNPACK kernels; and, where a training step spent its time next: MaxPoolGrad, Sum over
+ * leading axes (bias gradients), Identity (the tape's clones) and the Relu gradient. Conv2D keeps
+ * the backend's kernel behind a check of a tfjs sizing bug (conv2D.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
@@ -10,6 +12,7 @@ import { batchMatMul } from './batchMatMul';
 import { conv2D } from './conv2D';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter';
 import { conv2DBackpropInput } from './conv2DBackpropInput';
+import { identity } from './identity';
 import { maxPoolGrad } from './maxPoolGrad';
 import { reluGradConfig } from './reluGrad';
 import { sum } from './sum';
@@ -26,6 +29,7 @@ type InputGradArgs = Parameters<typeof conv2DBackpropInput>[0];
 type MatMulArgs = Parameters<typeof batchMatMul>[0];
 type SumArgs = Parameters<typeof sum>[0];
 type ConvArgs = Parameters<typeof conv2D>[0];
+type IdentityArgs = Parameters<typeof identity>[0];
 
 const REPLACEMENTS: Record<string, Replacement> = {
   [tf.Conv2D]: (original) => asKernelFunc((args: ConvArgs) => conv2D(args, original)),
@@ -35,6 +39,7 @@ const REPLACEMENTS: Record<string, Replacement> = {
   [tf.BatchMatMul]: (original) => asKernelFunc((args: MatMulArgs) => batchMatMul(args, original)),
   [tf.MaxPoolGrad]: () => asKernelFunc(maxPoolGrad),
   [tf.Sum]: (original) => asKernelFunc((args: SumArgs) => sum(args, original)),
+  [tf.Identity]: (original) => asKernelFunc((args: IdentityArgs) => identity(args, original)),
 };
 
 /**

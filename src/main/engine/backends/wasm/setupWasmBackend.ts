@@ -18,13 +18,13 @@ export async function setupWasmBackend(): Promise<void> {
   } catch (e) {
     throw new UserError(
       'backend-unavailable',
-      `the wasm backend failed to start (${String(e)}); try --backend cpu`,
+      `the wasm backend failed to start (${String(e)}); reinstall @tensorflow/tfjs-backend-wasm or choose another backend`,
     );
   }
   if (!ok) {
     throw new UserError(
       'backend-unavailable',
-      `the wasm backend failed to start: its binaries were not found in ${wasmBinaryFolder()}; reinstall @tensorflow/tfjs-backend-wasm`,
+      `the wasm backend failed to start (looked for its binaries in ${wasmBinaryFolder()}); reinstall @tensorflow/tfjs-backend-wasm or choose another backend`,
     );
   }
   await tf.ready();
