@@ -25,19 +25,57 @@ export function elementsPerUnit(y: tf.Tensor): number {
   return y.size / (y.shape[y.rank - 1] as number);
 }
 
-/** Train mode: normalize with the batch's mu_B and biased sigma^2_B (gradients flow through both). */
+/**
+ * Train mode: normalize with the batch's mu_B and biased sigma^2_B (gradients flow through both).
+ *
+ * Forward and backward are written out (tf.customGrad) instead of left to autodiff, which would
+ * record about twenty full-size elementwise ops per layer. With g = dL/dz, m elements per unit and
+ * s = 1/sqrt(sigma^2_B + eps), the standard result is
+ *
+ *   dL/dbeta  = sum g,      dL/dgamma = sum g y_hat = s (sum g y - mu_B sum g),
+ *   dL/dy     = gamma s (g - (1/m) dL/dbeta - y_hat (1/m) dL/dgamma)
+ *             = a g + b y + c,   a = gamma s,  b = -a s dL/dgamma / m,  c = -a dL/dbeta / m - b mu_B,
+ *
+ * i.e. two reductions and one per-unit affine combination of g and y (gradCheck tests compare it with
+ * finite differences).
+ */
 export function batchNormTrain(y: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): NormOutput {
-  const { mean, variance } = tf.moments(y, unitAxes(y));
-  const yHat = tf.mul(tf.sub(y, mean), tf.rsqrt(tf.add(variance, eps)));
+  const axes = unitAxes(y);
   const m = elementsPerUnit(y);
-  return {
-    out: tf.add(tf.mul(yHat, gamma), beta),
-    stats: {
-      mean: mean as tf.Tensor1D,
-      scale: variance as tf.Tensor1D,
+  let stats: NormStats | undefined;
+  const forward = (x: tf.Tensor, g1: tf.Tensor, b1: tf.Tensor, save: tf.GradSaveFunc) => {
+    // Sums, not tf.moments: wasm's Mean over the leading axes is a slow scalar loop, while Sum runs on
+    // NormLab's fast path (backends/wasm/sum.ts). Two-pass variance, as moments computes it.
+    const mean = tf.div(tf.sum(x, axes), m);
+    const variance = tf.div(tf.sum(tf.square(tf.sub(x, mean)), axes), m);
+    // Ops inside a custom gradient are not on the tape; the statistics leave through `stats`.
+    stats = {
+      mean: tf.keep(mean) as tf.Tensor1D,
+      scale: tf.keep(variance) as tf.Tensor1D,
       unbiasFactor: m > 1 ? m / (m - 1) : 1,
-    },
+    };
+    const s = tf.rsqrt(tf.add(variance, eps));
+    save([x, mean, s, g1]);
+    return {
+      value: tf.batchNorm(x, mean, variance, b1, g1, eps),
+      gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, mu, inv, gam] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        const dBeta = tf.sum(dz, axes);
+        const dGamma = tf.mul(tf.sub(tf.sum(tf.mul(dz, xs), axes), tf.mul(mu, dBeta)), inv);
+        const a = tf.mul(gam, inv);
+        const b = tf.div(tf.mul(tf.neg(tf.mul(a, inv)), dGamma), m);
+        const c = tf.sub(tf.div(tf.neg(tf.mul(a, dBeta)), m), tf.mul(b, mu));
+        const dy = tf.add(tf.add(tf.mul(dz, a), tf.mul(xs, b)), c);
+        return [dy, dGamma, dBeta];
+      },
+    };
   };
+  const out = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad<tf.Tensor>>[0])(
+    y,
+    gamma,
+    beta,
+  );
+  return { out, stats: stats as NormStats };
 }
 
 /** Eval mode: z = gamma * (y - mean) / sqrt(variance + eps) + beta with the running estimates. */

@@ -30,7 +30,9 @@ describe.skipIf('reason' in found)('Electron shell', () => {
       await win.waitForSelector('h1');
       expect(await win.title()).toBe('NormLab');
       expect(await win.textContent('h1')).toBe('NormLab');
-      const bridge = await win.evaluate(() => typeof (window as unknown as { normlab?: unknown }).normlab);
+      const bridge = await win.evaluate(
+        () => typeof (globalThis as unknown as { normlab?: unknown }).normlab,
+      );
       expect(bridge).toBe('object');
     } finally {
       await app.close();
