@@ -139,15 +139,7 @@ function byTallConv(
     const filter = outputGradAsFilter(s, dy, c, nb);
     for (let a = 0; a < rows.k; a++) {
       // [1, Ci + 1, k_w, Co]
-      const part = s.run(tf.Conv2D, { x: tall, filter }, perRow(a));
-      const prev = sums[a];
-      if (prev == null) {
-        sums[a] = part;
-      } else {
-        sums[a] = s.run(tf.Add, { a: prev, b: part });
-        s.release(prev);
-        s.release(part);
-      }
+      sums[a] = s.accumulate(sums[a], s.run(tf.Conv2D, { x: tall, filter }, perRow(a)));
     }
     s.release(tall);
     s.release(filter);

@@ -88,14 +88,17 @@ export class KernelScope {
   /** sum_c part(c) by the wasm Add kernel, releasing each term once it is added. */
   sumOver(chunks: number, part: (c: number) => tf.TensorInfo): tf.TensorInfo {
     let acc = part(0);
-    for (let c = 1; c < chunks; c++) {
-      const p = part(c);
-      const next = this.run(tf.Add, { a: acc, b: p });
-      this.release(acc);
-      this.release(p);
-      acc = next;
-    }
+    for (let c = 1; c < chunks; c++) acc = this.accumulate(acc, part(c));
     return acc;
+  }
+
+  /** acc + part (just part when there is no acc yet), releasing both operands. */
+  accumulate(acc: tf.TensorInfo | undefined, part: tf.TensorInfo): tf.TensorInfo {
+    if (acc === undefined) return part;
+    const sum = this.run(tf.Add, { a: acc, b: part });
+    this.release(acc);
+    this.release(part);
+    return sum;
   }
 
   /** Releases one intermediate now. */
