@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { expect } from 'vitest';
 import { setupWasmBackend } from '../../../../../src/main/engine/backends/wasm';
+import type { ConvCase } from './convCases';
 
 /** The program's outputs on `backend`, read back and disposed. */
 export async function runOn(backend: 'cpu' | 'wasm', program: () => tf.Tensor[]): Promise<Float32Array[]> {
@@ -43,4 +44,21 @@ export async function expectSameOnWasmAsCpu(program: () => tf.Tensor[], rtol = 1
 /** Seeded normal entries (the same on both backends). */
 export function normal(shape: number[], seed: number): tf.Tensor {
   return tf.randomNormal(shape, 0, 1, 'float32', seed);
+}
+
+/**
+ * The gradient of L = sum(conv(x, W) * r), for fixed random x, W and r, with respect to x
+ * (Conv2DBackpropInput with dy = r) or to W (Conv2DBackpropFilter with dy = r).
+ */
+export function convGradient(c: ConvCase, wrt: 'x' | 'filter'): () => tf.Tensor[] {
+  return () => {
+    const x = normal(c.x, 1) as tf.Tensor4D;
+    const w = normal(c.filter, 2) as tf.Tensor4D;
+    const r = normal(tf.conv2d(x, w, c.strides, c.pad as 'same').shape, 3);
+    const loss = (xv: tf.Tensor, wv: tf.Tensor): tf.Scalar =>
+      tf.sum(tf.mul(tf.conv2d(xv as tf.Tensor4D, wv as tf.Tensor4D, c.strides, c.pad as 'same'), r));
+    return [
+      wrt === 'x' ? tf.grad((xv: tf.Tensor) => loss(xv, w))(x) : tf.grad((wv: tf.Tensor) => loss(x, wv))(w),
+    ];
+  };
 }

@@ -1,38 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '../../../../../src/main/engine/tf/registerGradients';
 import { afterEach, describe, it } from 'vitest';
 import { setInputGradPlanner } from '../../../../../src/main/engine/backends/wasm/conv2DBackpropInput';
 import { CONV_CASES, caseName } from './convCases';
-import type { ConvCase } from './convCases';
-import { expectSameOnWasmAsCpu, normal } from './compareWithCpu';
-
-/** dL/dx of L = sum(conv(x, W) * r) for a fixed random r, i.e. Conv2DBackpropInput with dy = r. */
-function inputGrad(c: ConvCase): () => tf.Tensor[] {
-  return () => {
-    const x = normal(c.x, 1) as tf.Tensor4D;
-    const w = normal(c.filter, 2) as tf.Tensor4D;
-    const y = tf.conv2d(x, w, c.strides, c.pad as 'same');
-    const r = normal(y.shape, 3);
-    return [
-      tf.grad((xv: tf.Tensor) =>
-        tf.sum(tf.mul(tf.conv2d(xv as tf.Tensor4D, w, c.strides, c.pad as 'same'), r)),
-      )(x),
-    ];
-  };
-}
+import { convGradient, expectSameOnWasmAsCpu, normal } from './compareWithCpu';
 
 describe('Conv2DBackpropInput on wasm agrees with cpu', () => {
   afterEach(() => setInputGradPlanner(undefined));
 
   for (const c of CONV_CASES) {
     it(caseName(c), async () => {
-      await expectSameOnWasmAsCpu(inputGrad(c));
+      await expectSameOnWasmAsCpu(convGradient(c, 'x'));
     });
   }
 
   it('split into 2 channel groups, on every geometry', async () => {
     setInputGradPlanner(() => 2);
-    for (const c of CONV_CASES) await expectSameOnWasmAsCpu(inputGrad(c));
+    for (const c of CONV_CASES) await expectSameOnWasmAsCpu(convGradient(c, 'x'));
   });
 
   it('conv2dTranspose with stride 2 and an odd output size (the forward output was cropped)', async () => {

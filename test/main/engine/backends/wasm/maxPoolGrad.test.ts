@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '../../../../../src/main/engine/tf/registerGradients';
 import { describe, it } from 'vitest';
 import { expectSameOnWasmAsCpu, normal } from './compareWithCpu';
 

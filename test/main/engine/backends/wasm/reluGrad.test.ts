@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '../../../../../src/main/engine/tf/registerGradients';
 import { describe, expect, it } from 'vitest';
 import { reluGradConfig } from '../../../../../src/main/engine/backends/wasm/reluGrad';
 import { expectSameOnWasmAsCpu, normal, runOn } from './compareWithCpu';
