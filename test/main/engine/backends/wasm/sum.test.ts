@@ -10,6 +10,13 @@ describe('Sum on wasm agrees with cpu', () => {
     });
   });
 
+  it('when the rows divide into the four-row sweeps exactly, and when fewer than four remain', async () => {
+    await expectSameOnWasmAsCpu(() => {
+      const x = normal([8, 2, 2, 3], 3);
+      return [tf.sum(x, [0, 1, 2]), tf.sum(x, [0, 1]), tf.sum(normal([3, 5], 4), 0)];
+    });
+  });
+
   it('over other axes (the original kernel)', async () => {
     await expectSameOnWasmAsCpu(() => {
       const x = normal([3, 7, 5, 4], 2);
