@@ -56,8 +56,11 @@ export function batchNormTrain(y: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
     };
     const s = tf.rsqrt(tf.add(variance, eps));
     save([x, mean, s, g1]);
+    // z = gamma s (y - mu) + beta as one per-unit affine map y * k + o (two broadcast ops; wasm's
+    // FusedBatchNorm kernel is slower than both together).
+    const k = tf.mul(g1, s);
     return {
-      value: tf.batchNorm(x, mean, variance, b1, g1, eps),
+      value: tf.add(tf.mul(x, k), tf.sub(b1, tf.mul(mean, k))),
       gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, mu, inv, gam] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
         const dBeta = tf.sum(dz, axes);
