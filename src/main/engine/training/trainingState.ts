@@ -72,7 +72,7 @@ export class TrainingState {
     const params: ParamMap = {};
     for (const spec of net.params) params[spec.name] = tensor(`param/${spec.name}`);
     const running: RunningStats = new Map();
-    for (const layer of initRunningStatsLayers(net)) {
+    for (const layer of normalizedLayers(net)) {
       running.set(layer, {
         mean: tensor(`running/${layer}/mean`) as tf.Tensor1D,
         scale: tensor(`running/${layer}/scale`) as tf.Tensor1D,
@@ -171,12 +171,7 @@ export class TrainingState {
   }
 }
 
-function initRunningStatsLayers(net: Network): number[] {
-  const fresh = initRunningStats(net);
-  const layers = [...fresh.keys()];
-  for (const s of fresh.values()) {
-    s.mean.dispose();
-    s.scale.dispose();
-  }
-  return layers;
+/** The layers that keep running estimates (those initRunningStats creates): 1..numLayers when normalized. */
+function normalizedLayers(net: Network): number[] {
+  return net.config.normalization === 'none' ? [] : net.layerWidths.map((_, k) => k + 1);
 }

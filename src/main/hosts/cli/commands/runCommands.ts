@@ -97,8 +97,8 @@ async function follow(
 
 function report(api: NormLabApi, result: RunResult): void {
   const { runId } = result;
-  const last = (name: string): number | undefined =>
-    api.runDetail(runId).series.find((s) => s.name === name)?.last ?? undefined;
+  const { series } = api.runDetail(runId);
+  const last = (name: string): number | undefined => series.find((s) => s.name === name)?.last ?? undefined;
   const parts: string[] = [];
   const loss = last('train/loss');
   const testAcc = last('test/accuracy');
