@@ -1,10 +1,17 @@
 /** The training benchmark of `npm run bench`: NormLab per backend, and the PyTorch peer, in one invocation. */
 import type { BackendName, NormalizationName } from '../../shared/config';
-import { benchBackend, type BackendBench, type BenchResult, type BenchSpec } from '../runs/benchRunner';
-import { runTorchPeer, type TorchPeerResult } from '../runs/torchPeer';
+import {
+  benchBackend,
+  defaultWasmThreads,
+  type BackendBench,
+  type BenchResult,
+  type BenchSpec,
+} from '../runs/benchRunner';
+import { runTorchPeer, type TorchFigure, type TorchPeerResult } from '../runs/torchPeer';
 import { describeBackends } from './machine';
 
-export type { BackendBench, BenchResult, BenchSpec, TorchPeerResult };
+export type { BackendBench, BenchResult, BenchSpec, TorchFigure, TorchPeerResult };
+export { defaultWasmThreads };
 
 export interface BenchmarkRequest {
   /**
@@ -18,8 +25,11 @@ export interface BenchmarkRequest {
   timedSteps: number;
   /** Steps on a software GPU (Mesa llvmpipe), which is orders of magnitude slower. */
   softwareTimedSteps: number;
+  /** wasm is measured once per entry, with that many threads (default: every core, then 1). */
+  wasmThreads?: number[];
   torchScript: string;
-  torchThreads: number;
+  /** The peer runs once per entry (default: 1 thread, the reference, then every core). */
+  torchThreads?: number[];
   python: string;
 }
 
@@ -37,6 +47,9 @@ export async function runBenchmark(
   const reports = await describeBackends();
   const chosen =
     req.backends ?? reports.filter((r) => r.available && r.name !== 'cpu' && !r.software).map((r) => r.name);
+  const cores = defaultWasmThreads();
+  const wasmThreads = unique(req.wasmThreads ?? [cores, 1]);
+  const torchThreads = unique(req.torchThreads ?? [1, cores]);
   const backends: BackendBench[] = [];
   for (const name of chosen) {
     const software = reports.find((r) => r.name === name)?.software === true;
@@ -47,14 +60,32 @@ export async function runBenchmark(
       warmupSteps: software ? 1 : req.warmupSteps,
       timedSteps: software ? req.softwareTimedSteps : req.timedSteps,
     }));
-    onProgress(`measuring ${name}${software ? ' (software device, fewer steps)' : ''}...`);
-    backends.push(
-      await benchBackend(name, specs, (r) =>
-        onProgress(`  ${name} ${r.normalization}: ${r.imagesPerSec.toFixed(1)} img/s`),
-      ),
-    );
+    for (const threads of name === 'wasm' ? wasmThreads : [undefined]) {
+      const label = threads === undefined ? name : `${name} with ${threads} thread(s)`;
+      onProgress(`measuring ${label}${software ? ' (software device, fewer steps)' : ''}...`);
+      backends.push(
+        await benchBackend(
+          name,
+          specs,
+          (r) => onProgress(`  ${label} ${r.normalization}: ${r.imagesPerSec.toFixed(1)} img/s`),
+          threads,
+        ),
+      );
+    }
   }
-  onProgress('measuring the PyTorch peer...');
-  const torch = await runTorchPeer(req.torchScript, req.torchThreads, req.python);
+  const figures: TorchFigure[] = [];
+  const errors: string[] = [];
+  for (const threads of torchThreads) {
+    onProgress(`measuring the PyTorch peer with ${threads} thread(s)...`);
+    const peer = await runTorchPeer(req.torchScript, threads, req.python);
+    figures.push(...peer.figures);
+    if (peer.error !== undefined) errors.push(peer.error);
+  }
+  const torch: TorchPeerResult =
+    errors.length > 0 ? { figures, error: unique(errors).join('; ') } : { figures };
   return { network: 'vgg-mini', batchSize: req.batchSize, backends, torch };
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
 }

@@ -4,43 +4,54 @@
  */
 import type { BackendName } from '../../shared/config';
 import type { BackendInfo } from '../../shared/events';
+import { WASM_THREADS_ENV } from '../engine/backends/wasm/wasmThreads';
 import type { BenchResult, BenchSpec } from '../engine/training/benchmark';
-import { WorkerHost } from './workerHost';
+import { defaultWorkerEntry, WorkerHost } from './workerHost';
 
 export type { BenchResult, BenchSpec };
+export { defaultWasmThreads } from '../engine/backends/wasm/wasmThreads';
 
 export interface BackendBench {
   backend: BackendName;
+  /** wasm only: the threads asked for (the backend's record, info.details.threadsCount, says how many ran). */
+  threads?: number;
   info?: BackendInfo;
   results: BenchResult[];
   error?: string;
 }
 
+/** Measures `specs` on `backend` in a fresh engine worker; `threads` sets the wasm thread count. */
 export function benchBackend(
   backend: BackendName,
   specs: BenchSpec[],
   onResult?: (r: BenchResult) => void,
+  threads?: number,
 ): Promise<BackendBench> {
   return new Promise((resolve) => {
-    const out: BackendBench = { backend, results: [] };
-    const host: WorkerHost = new WorkerHost({
-      onMessage: (m) => {
-        if (m.type === 'bench') {
-          out.info = m.backend;
-          out.results.push(m.result);
-          onResult?.(m.result);
-        } else if (m.type === 'failed') {
-          out.error = m.error.message;
-          void host.terminate().then(() => resolve(out));
-        } else if (m.type === 'event' && m.event.type === 'ended') {
-          void host.terminate().then(() => resolve(out));
-        }
+    const out: BackendBench = { backend, ...(threads !== undefined ? { threads } : {}), results: [] };
+    const env: Record<string, string> = threads !== undefined ? { [WASM_THREADS_ENV]: String(threads) } : {};
+    const host: WorkerHost = new WorkerHost(
+      {
+        onMessage: (m) => {
+          if (m.type === 'bench') {
+            out.info = m.backend;
+            out.results.push(m.result);
+            onResult?.(m.result);
+          } else if (m.type === 'failed') {
+            out.error = m.error.message;
+            void host.terminate().then(() => resolve(out));
+          } else if (m.type === 'event' && m.event.type === 'ended') {
+            void host.terminate().then(() => resolve(out));
+          }
+        },
+        onCrash: (e) => {
+          out.error = e.message;
+          resolve(out);
+        },
       },
-      onCrash: (e) => {
-        out.error = e.message;
-        resolve(out);
-      },
-    });
+      defaultWorkerEntry(),
+      env,
+    );
     host.send({ type: 'bench', backend, specs });
   });
 }

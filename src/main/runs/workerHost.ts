@@ -43,10 +43,18 @@ export class WorkerHost {
   private readonly worker: Worker;
   private ended = false;
 
-  constructor(callbacks: WorkerCallbacks, entry: WorkerEntry = defaultWorkerEntry()) {
+  /**
+   * `env` overrides variables of the worker's copy of process.env (e.g. NORMLAB_WASM_THREADS for one
+   * benchmark), leaving this process's own environment alone.
+   */
+  constructor(
+    callbacks: WorkerCallbacks,
+    entry: WorkerEntry = defaultWorkerEntry(),
+    env: Record<string, string> = {},
+  ) {
     // A worker's process.env is a copy taken now: Mesa's EGL platform must be set before it starts.
     prepareWebGpuEnvironment();
-    this.worker = new Worker(entry.path, { execArgv: entry.execArgv });
+    this.worker = new Worker(entry.path, { execArgv: entry.execArgv, env: { ...process.env, ...env } });
     this.worker.on('message', (m: WorkerToHost) => callbacks.onMessage(m));
     this.worker.on('error', (e: Error) => {
       if (this.ended) return;

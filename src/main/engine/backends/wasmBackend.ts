@@ -23,8 +23,9 @@ export async function initWasmBackend(): Promise<BackendInfo> {
     );
   }
   const described = await describeWasm();
-  const details: BackendDetails = { simd: described.simd, threads: described.threads };
+  const details: BackendDetails = { simd: described.simd, threadsWanted: described.threadsWanted };
   details.trainingKernels = described.trainingKernels;
   if (described.threadsCount !== undefined) details.threadsCount = described.threadsCount;
+  if (described.threadsError !== undefined) details.threadsError = described.threadsError;
   return { name: 'wasm', device: hostCpuDescription(), software: false, details };
 }

@@ -1,21 +1,24 @@
 /**
  * `npm run bench`: training throughput of vgg-mini (batch 128) with and without BatchNorm on each
- * available backend, next to the PyTorch peer measured in the same invocation, as ratios.
+ * available backend (wasm with every core, then with one), next to the PyTorch peer measured in the
+ * same invocation (on one thread, then on every core), as ratios.
  * `npm run bench -- --json` prints one JSON document instead. Not a test: no timing is asserted.
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { BACKENDS, type BackendName } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
-import { runBenchmark, type BenchmarkReport } from '../../api/benchmark';
-import { formatTable } from './table';
+import { runBenchmark } from '../../api/benchmark';
+import { benchJson, formatBenchReport } from './benchReport';
+import { parseCount, parseCountList } from './options';
 
 interface BenchOptions {
   json?: boolean;
   backends?: string;
   steps: string;
   torchScript: string;
-  torchThreads: string;
+  torchThreads?: string;
+  wasmThreads?: string;
   python: string;
 }
 
@@ -28,7 +31,8 @@ export async function benchMain(argv: string[]): Promise<number> {
     )
     .option('--steps <n>', 'timed steps per configuration', '5')
     .option('--torch-script <path>', 'the PyTorch peer', resolve('..', 'shared', 'bench', 'torch_vgg_cpu.py'))
-    .option('--torch-threads <n>', 'threads for the PyTorch peer', '1')
+    .option('--torch-threads <list>', 'thread counts for the PyTorch peer (default: 1 and every core)')
+    .option('--wasm-threads <list>', 'thread counts for wasm (default: every core and 1)')
     .option('--python <path>', 'the Python that has PyTorch', '/usr/bin/python3')
     .exitOverride();
   program.parse(argv, { from: 'user' });
@@ -48,66 +52,17 @@ export async function benchMain(argv: string[]): Promise<number> {
       normalizations: ['none', 'batch'],
       batchSize: 128,
       warmupSteps: 2,
-      timedSteps: Number(opts.steps),
+      timedSteps: parseCount(opts.steps, '--steps'),
       softwareTimedSteps: 1,
       torchScript: opts.torchScript,
-      torchThreads: Number(opts.torchThreads),
+      ...(opts.torchThreads ? { torchThreads: parseCountList(opts.torchThreads, '--torch-threads') } : {}),
+      ...(opts.wasmThreads ? { wasmThreads: parseCountList(opts.wasmThreads, '--wasm-threads') } : {}),
       python: opts.python,
     },
     (m) => process.stderr.write(`${m}\n`),
   );
-  process.stdout.write(opts.json ? `${JSON.stringify(withRatios(report), null, 2)}\n` : formatReport(report));
-  return 0;
-}
-
-function torchFor(report: BenchmarkReport, bn: boolean): number | undefined {
-  return report.torch.figures.find((f) => f.bn === bn)?.imagesPerSec;
-}
-
-function withRatios(report: BenchmarkReport): BenchmarkReport & { ratios: Record<string, number | null> } {
-  const ratios: Record<string, number | null> = {};
-  for (const b of report.backends) {
-    for (const r of b.results) {
-      const peer = torchFor(report, r.normalization !== 'none');
-      ratios[`${b.backend}/${r.normalization}`] = peer ? r.imagesPerSec / peer : null;
-    }
-  }
-  return { ...report, ratios };
-}
-
-function formatReport(report: BenchmarkReport): string {
-  const rows: string[][] = [];
-  for (const b of report.backends) {
-    if (b.error) rows.push([b.backend, '-', '-', '-', '-', '-', `failed: ${b.error}`]);
-    for (const r of b.results) {
-      const peer = torchFor(report, r.normalization !== 'none');
-      rows.push([
-        b.backend,
-        r.normalization === 'none' ? 'no' : 'yes',
-        r.msPerStep.toFixed(0),
-        r.imagesPerSec.toFixed(1),
-        r.gflops.toFixed(1),
-        peer ? `${(r.imagesPerSec / peer).toFixed(2)}x` : '-',
-        `${b.info?.device ?? ''}${b.info?.software ? ' (software)' : ''}`,
-      ]);
-    }
-  }
-  for (const f of report.torch.figures) {
-    rows.push([
-      `pytorch ${f.version}`,
-      f.bn ? 'yes' : 'no',
-      f.msPerStep.toFixed(0),
-      f.imagesPerSec.toFixed(1),
-      f.gflops.toFixed(1),
-      '1.00x',
-      `${f.threads} thread(s)`,
-    ]);
-  }
-  const title = `vgg-mini training, batch ${report.batchSize}, random 32x32x3 inputs, plain SGD\n`;
-  const peerNote = report.torch.error ? `\nPyTorch peer unavailable: ${report.torch.error}\n` : '';
-  return (
-    title +
-    formatTable(['BACKEND', 'BN', 'MS/STEP', 'IMG/S', 'GFLOP/S', 'VS PYTORCH', 'DEVICE'], rows) +
-    peerNote
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(benchJson(report), null, 2)}\n` : formatBenchReport(report),
   );
+  return 0;
 }

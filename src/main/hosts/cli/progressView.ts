@@ -42,7 +42,10 @@ export class ProgressView {
 
   onEvent(event: RunEvent): void {
     if (event.type === 'started') {
-      const where = `${event.backend.name} on ${event.backend.device}${event.backend.software ? ' (software device: slow)' : ''}`;
+      const threads = event.backend.details.threadsCount;
+      const name =
+        typeof threads === 'number' ? `${event.backend.name} (${threads} thread(s))` : event.backend.name;
+      const where = `${name} on ${event.backend.device}${event.backend.software ? ' (software device: slow)' : ''}`;
       this.out.write(`training ${event.parameters.toLocaleString('en-US')} parameters with ${where}\n`);
       if (event.fromStep > 0) this.out.write(`resuming at step ${event.fromStep}\n`);
       if (this.interactive) {

@@ -43,7 +43,7 @@ interface BackendJson {
 
 const VGG_STEPS = 4;
 const VGG_ARGS = [
-  ...['run', '--preset', 'vgg-tiny-bn', '--data', SHARED_CIFAR10, '--backend', 'wasm'],
+  ...['run', '--preset', 'vgg-tiny-bn', '--data', SHARED_CIFAR10, '--backend', 'wasm', '--threads', '2'],
   ...setArgs(
     'data.trainLimit=256',
     'data.testLimit=100',
@@ -66,6 +66,8 @@ const DLN_ARGS = [
   'dln25-bn',
   '--backend',
   'wasm',
+  '--threads',
+  '1',
   ...setArgs(`schedule.steps=${DLN_STEPS}`),
 ];
 /** dln25-bn logs every 10 steps (and step 1); it has no accuracy and no test set. */
@@ -107,12 +109,13 @@ describe('normlab run', () => {
   it('trains vgg-tiny on the shared CIFAR-10 and reports completion with the id', () => {
     vggId = completedId(vgg, VGG_STEPS);
     expect(vgg.stdout).toMatch(/train loss \d.*test accuracy \d+\.\d%/);
-    expect(vgg.stderr).toMatch(/training [\d,]+ parameters with wasm on /);
+    expect(vgg.stderr).toMatch(/training [\d,]+ parameters with wasm \(2 thread\(s\)\) on /);
   });
 
   it('trains dln25 and reports completion with the id', () => {
     dlnId = completedId(dln, DLN_STEPS);
     expect(dlnId).not.toBe(vggId);
+    expect(dln.stderr).toMatch(/training [\d,]+ parameters with wasm \(1 thread\(s\)\) on /);
   });
 });
 
@@ -251,6 +254,15 @@ describe('user errors exit 2 with a message and no stack trace', () => {
     ]);
     expectUserError(badValue, /optimizer\.lr: .*number/);
     expectUserError(noEquals, /--set expects key=value/);
+  });
+
+  it('a --threads count wasm cannot use', async () => {
+    const [zero, word] = await Promise.all([
+      runCli(['run', '--preset', 'dln25-bn', '--threads', '0'], home),
+      runCli(['backends', '--threads', 'many'], home),
+    ]);
+    expectUserError(zero, /--threads must be a whole number of threads from 1 to 8, or "auto"/);
+    expectUserError(word, /--threads must be a whole number of threads from 1 to 8, or "auto"/);
   });
 
   it('a config file that is not valid JSON', async () => {

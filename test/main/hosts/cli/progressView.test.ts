@@ -113,10 +113,12 @@ describe('ProgressView on a non-TTY stream', () => {
     const { stream, text } = fakeStream();
     new ProgressView(stream, 'images').onEvent({
       ...started,
-      backend: { name: 'wasm', device: 'AMD EPYC', software: false, details: {} },
+      backend: { name: 'wasm', device: 'AMD EPYC', software: false, details: { threadsCount: 2 } },
       fromStep: 60,
     });
-    expect(text()).toBe('training 1,234,567 parameters with wasm on AMD EPYC\nresuming at step 60\n');
+    expect(text()).toBe(
+      'training 1,234,567 parameters with wasm (2 thread(s)) on AMD EPYC\nresuming at step 60\n',
+    );
   });
 
   it('writes at most one progress line per 2 s, and always the last step', () => {

@@ -4,27 +4,30 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { wasmTrainingKernelsRegistered } from './registerWasmTrainingKernels';
+import { wasmThreadedError } from './setupWasmBackend';
+import { wasmThreadsWanted } from './wasmThreads';
 
 export interface WasmDescription {
   /** WebAssembly SIMD available, so the SIMD build of XNNPACK runs. */
   simd: boolean;
-  /** Multi-threaded wasm available (tfjs 4.22 never enables it under Node). */
-  threads: boolean;
-  /** Threads XNNPACK actually uses; known once the backend has initialized, else undefined. */
+  /** Threads the backend was asked for (NORMLAB_WASM_THREADS, else every core up to 8). */
+  threadsWanted: number;
+  /** Threads XNNPACK actually uses (the calling thread included); undefined until the backend starts. */
   threadsCount: number | undefined;
+  /** Why the multi-threaded build could not start and one thread is used instead, if so. */
+  threadsError?: string;
   /** NormLab's training kernels are installed in the registry. */
   trainingKernels: boolean;
 }
 
 export async function describeWasm(): Promise<WasmDescription> {
-  const [simd, threads] = await Promise.all([
-    tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'),
-    tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'),
-  ]);
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threadsError = wasmThreadedError();
   return {
     simd: simd === true,
-    threads: threads === true,
+    threadsWanted: wasmThreadsWanted(),
     threadsCount: tf.findBackend('wasm') == null ? undefined : getThreadsCount(),
+    ...(threadsError !== undefined ? { threadsError } : {}),
     trainingKernels: wasmTrainingKernelsRegistered(),
   };
 }

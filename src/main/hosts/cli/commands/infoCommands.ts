@@ -5,10 +5,11 @@ import { UserError } from '../../../../shared/errors';
 import { parseExperiment } from '../../../../shared/configOverrides';
 import { PRESETS } from '../../../../shared/presets';
 import { RUN_STATUSES, type RunStatus } from '../../../../shared/runTypes';
+import type { BackendReport } from '../../../../shared/backends';
 import { describeBackends } from '../../../api/machine';
 import { withApi, type DbOptions } from '../apiFromOptions';
 import { csvLine } from '../csv';
-import { dbOption, jsonOption } from '../options';
+import { applyThreadsOption, dbOption, jsonOption, parseCount, threadsOption } from '../options';
 import { formatTable } from '../table';
 
 interface JsonOpt extends DbOptions {
@@ -180,8 +181,10 @@ export function registerInfoCommands(program: Command): void {
     .command('backends')
     .description('what each compute backend says about itself on this machine')
     .addOption(jsonOption())
-    .action(async (opts: JsonOpt) => {
+    .addOption(threadsOption())
+    .action(async (opts: JsonOpt & { threads?: string }) => {
       {
+        applyThreadsOption(opts.threads);
         const reports = await describeBackends();
         if (opts.json) return printJson(reports);
         print(
@@ -191,7 +194,7 @@ export function registerInfoCommands(program: Command): void {
               r.name,
               r.available ? 'yes' : 'no',
               r.device ? `${r.device}${r.software ? ' (software)' : ''}` : '-',
-              r.available ? `${Math.round(r.probeMs)} ms to start` : (r.reason ?? ''),
+              r.available ? backendNotes(r) : (r.reason ?? ''),
             ]),
           ),
         );
@@ -204,13 +207,6 @@ function fmt(v: number | null | undefined): string {
   return Number.isFinite(v) ? v.toPrecision(5) : String(v);
 }
 
-function parseCount(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UserError('usage', `${flag} takes a positive whole number, not "${v}"`);
-  return n;
-}
-
 /** Network, normalization and step count of a stored config, tolerant of configs from other versions. */
 function describeConfig(config: unknown): { network: string; norm: string; steps: number | null } {
   const c = config as { model?: { network?: string; normalization?: string }; schedule?: { steps?: number } };
@@ -219,4 +215,14 @@ function describeConfig(config: unknown): { network: string; norm: string; steps
     norm: c.model?.normalization ?? '?',
     steps: c.schedule?.steps ?? null,
   };
+}
+
+/** Thread count (wasm), a fallback's reason if any, and the start-up time. */
+function backendNotes(r: BackendReport): string {
+  const notes: string[] = [];
+  const { threadsCount, threadsError } = r.details;
+  if (typeof threadsCount === 'number') notes.push(`${threadsCount} thread(s)`);
+  if (typeof threadsError === 'string') notes.push(`multi-threaded build unavailable: ${threadsError}`);
+  notes.push(`${Math.round(r.probeMs)} ms to start`);
+  return notes.join(', ');
 }

@@ -1,7 +1,7 @@
 /** `normlab run` and `normlab resume`: train in the foreground with a live progress view. */
 import type { Command } from 'commander';
 import type { ActiveRun, NormLabApi, RunResult } from '../../../api/normlabApi';
-import { backendOption, dbOption } from '../options';
+import { applyThreadsOption, backendOption, dbOption, threadsOption } from '../options';
 import { withApi, type DbOptions } from '../apiFromOptions';
 import { ProgressView } from '../progressView';
 
@@ -11,6 +11,7 @@ interface RunOptions extends DbOptions {
   set: string[];
   backend?: string;
   data?: string;
+  threads?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -28,9 +29,11 @@ export function registerRunCommands(program: Command): void {
       [],
     )
     .addOption(backendOption())
+    .addOption(threadsOption())
     .option('--data <dir>', 'CIFAR-10 folder (cifar-10-batches-bin) for this run')
     .addOption(dbOption())
     .action(async (opts: RunOptions) => {
+      applyThreadsOption(opts.threads);
       await withApi(opts, async (api) => {
         const config = api.buildConfig({
           ...(opts.preset ? { preset: opts.preset } : {}),
@@ -48,8 +51,10 @@ export function registerRunCommands(program: Command): void {
     .command('resume')
     .description('continue an interrupted or stopped run from its latest checkpoint')
     .argument('<id>', 'run id (see `normlab list`)')
+    .addOption(threadsOption())
     .addOption(dbOption())
-    .action(async (id: string, opts: DbOptions) => {
+    .action(async (id: string, opts: DbOptions & { threads?: string }) => {
+      applyThreadsOption(opts.threads);
       await withApi(opts, async (api) => {
         const run = api.getRunRecord(id);
         const unit =

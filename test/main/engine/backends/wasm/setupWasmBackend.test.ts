@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { describeWasm, setupWasmBackend } from '../../../../../src/main/engine/backends/wasm';
 import { wasmBinaryFolder } from '../../../../../src/main/engine/backends/wasm/wasmBinaryFolder';
+import { wasmThreadsWanted } from '../../../../../src/main/engine/backends/wasm/wasmThreads';
 
 describe('setupWasmBackend', () => {
   it('finds the wasm binaries through module resolution', () => {
@@ -25,9 +26,10 @@ describe('setupWasmBackend', () => {
     await setupWasmBackend();
     const d = await describeWasm();
     expect(d.trainingKernels).toBe(true);
-    // tfjs 4.22 never runs multi-threaded wasm under Node.
-    expect(d.threads).toBe(false);
-    expect(d.threadsCount).toBe(1);
+    // Every core (at most 8) unless NORMLAB_WASM_THREADS says otherwise; tfjs alone would use one.
+    expect(d.threadsWanted).toBe(wasmThreadsWanted());
+    expect(d.threadsCount).toBe(d.threadsWanted);
+    expect(d.threadsError).toBeUndefined();
     expect(typeof d.simd).toBe('boolean');
   });
 });
