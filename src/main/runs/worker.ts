@@ -7,6 +7,7 @@ import { enableProdMode } from '@tensorflow/tfjs-core';
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../shared/errors';
 import { describeBackends, initBackend } from '../engine/backends';
+import { preferWasmThreadsFor } from '../engine/backends/wasm/wasmThreads';
 import { createTask } from '../engine/tasks/createTask';
 import { benchmarkTraining, type BenchSpec } from '../engine/training/benchmark';
 import { train, type Control } from '../engine/training/trainer';
@@ -28,6 +29,8 @@ function post(message: WorkerToHost, transfer: ArrayBuffer[] = []): void {
 
 async function runTraining(message: Extract<HostToWorker, { type: 'train' }>): Promise<void> {
   const { config } = message;
+  // Before the backend starts: its thread count is fixed then.
+  preferWasmThreadsFor(config);
   const backend = await initBackend(config.backend);
   const task = createTask(config);
   const result = await train({
