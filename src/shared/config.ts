@@ -3,6 +3,7 @@
  * so a run can be reproduced or resumed from its row alone. Defaults follow ../shared/spec/PAPER.md.
  */
 import { z } from 'zod';
+import { PROBE_NAMES, probesSchema } from './probes';
 
 export const NETWORKS = ['vgg16', 'vgg-mini', 'vgg-tiny', 'dln25', 'mlp'] as const;
 export type NetworkName = (typeof NETWORKS)[number];
@@ -129,9 +130,24 @@ export const experimentSchema = z
     data: dataSchema,
     optimizer: optimizerSchema,
     schedule: scheduleSchema,
+    probes: probesSchema.prefault({}),
   })
   .strict()
   .superRefine((c, ctx) => {
+    const count = normalizableLayerCount(c.model);
+    for (const probe of PROBE_NAMES) {
+      const selected: unknown = (c.probes[probe] as { layers?: number[] }).layers;
+      if (!Array.isArray(selected)) continue;
+      selected.forEach((layer: number, k) => {
+        if (layer > count) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['probes', probe, 'layers', k],
+            message: `${c.model.network} has layers 1 to ${count}; layer ${layer} does not exist`,
+          });
+        }
+      });
+    }
     const dln = c.model.network === 'dln25';
     if (dln && c.data.dataset !== 'dln-synthetic') {
       ctx.addIssue({
@@ -165,3 +181,23 @@ export type DataConfig = ExperimentConfig['data'];
 export type OptimizerConfig = ExperimentConfig['optimizer'];
 export type ScheduleConfig = ExperimentConfig['schedule'];
 export type NoisyBatchNormConfig = ModelConfig['noisy'];
+export type { ProbesConfig, ProbeName, ProbeRecord } from './probes';
+
+/**
+ * Normalizable layers of a network (PAPER.md section 1: conv, then hidden linear), numbered 1..count;
+ * the output layer (count + 1) is never normalized.
+ */
+export function normalizableLayerCount(model: Pick<ModelConfig, 'network' | 'hidden'>): number {
+  switch (model.network) {
+    case 'vgg16':
+      return 13;
+    case 'vgg-mini':
+      return 4;
+    case 'vgg-tiny':
+      return 3;
+    case 'dln25':
+      return 24;
+    case 'mlp':
+      return model.hidden.length;
+  }
+}

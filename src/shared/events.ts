@@ -4,6 +4,7 @@
  */
 import type { BackendInfo } from './backends';
 import type { ErrorInfo } from './errors';
+import type { ProbeRecord } from './probes';
 
 export type { BackendInfo };
 
@@ -28,6 +29,8 @@ export type RunEvent =
       etaSec: number | null;
     }
   | { type: 'metrics'; points: MetricPoint[] }
+  /** Structured probe results of one step (their scalars come as `metrics`). */
+  | { type: 'probes'; step: number; records: ProbeRecord[] }
   | { type: 'paused'; step: number }
   | { type: 'resumed'; step: number }
   | { type: 'ended'; outcome: RunOutcome; step: number; divergedAtStep?: number; error?: ErrorInfo };

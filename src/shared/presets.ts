@@ -1,15 +1,36 @@
 /**
  * Named experiments: the paper's protocols (PAPER.md section 2) at paper scale and at CPU scale.
  * CPU scale keeps vgg16's depth (every per-layer panel exists) at width 1/4, trains on the images the
- * data folder holds (the shared 10k-image batch here) and runs fewer steps.
+ * data folder holds (the shared 10k-image batch here) and runs fewer steps. The VGG and DLN presets
+ * carry NormLab's default probe set at the paper's cadence (VGG every 100 steps, DLN every 50): the
+ * landscape along the gradient (Fig 4), internal covariate shift and activation distributions of the
+ * layers the paper plots, the BN gradient decomposition, and gradient/weight norms with the train
+ * metrics. Every figure of PAPER.md section 5 adds its runs as FIGURE/LABEL presets (figures.ts).
  */
 import type { ExperimentInput } from './config';
+import { FIGURES } from './figures';
 
 export interface Preset {
   name: string;
   description: string;
   config: ExperimentInput;
 }
+
+/** vgg16's default probes: Fig 3a's ICS layers, Fig 2's activation layers, every 100 steps. */
+const VGG_PROBES: ExperimentInput['probes'] = {
+  landscape: { every: 100 },
+  ics: { every: 100, layers: [5, 10] },
+  activations: { every: 100, layers: [2, 9, 13] },
+  bnGradients: { every: 100 },
+};
+
+/** The DLN's default probes: Fig 3b's ICS layers, every 50 steps. */
+const DLN_PROBES: ExperimentInput['probes'] = {
+  landscape: { every: 50 },
+  ics: { every: 50, layers: [9, 17] },
+  activations: { every: 50, layers: [9, 17] },
+  bnGradients: { every: 50 },
+};
 
 const vggPaper = (normalization: 'none' | 'batch'): ExperimentInput => ({
   model: { network: 'vgg16', normalization },
@@ -22,6 +43,7 @@ const vggPaper = (normalization: 'none' | 'batch'): ExperimentInput => ({
     testMetricsEvery: 1000,
     checkpointEvery: 1000,
   },
+  probes: VGG_PROBES,
 });
 
 const vggCpu = (normalization: 'none' | 'batch'): ExperimentInput => ({
@@ -35,6 +57,7 @@ const vggCpu = (normalization: 'none' | 'batch'): ExperimentInput => ({
     testMetricsEvery: 500,
     checkpointEvery: 250,
   },
+  probes: VGG_PROBES,
 });
 
 const dln = (normalization: 'none' | 'batch'): ExperimentInput => ({
@@ -48,6 +71,7 @@ const dln = (normalization: 'none' | 'batch'): ExperimentInput => ({
     testMetricsEvery: 0,
     checkpointEvery: 1000,
   },
+  probes: DLN_PROBES,
 });
 
 export const PRESETS: readonly Preset[] = [
@@ -100,6 +124,9 @@ export const PRESETS: readonly Preset[] = [
       },
     },
   },
+  ...FIGURES.flatMap((f) =>
+    f.runs.map((r) => ({ name: r.name, description: `${f.description}; run ${r.label}`, config: r.config })),
+  ),
 ];
 
 export function findPreset(name: string): Preset | undefined {

@@ -3,6 +3,7 @@
  * reads these; everything here is plain data so it crosses IPC and worker boundaries unchanged.
  */
 import { z } from 'zod';
+import type { ProbeRecord } from './probes';
 
 /**
  * A run's lifecycle: queued -> running <-> paused -> one of the finished statuses. `interrupted` marks
@@ -117,6 +118,11 @@ export const RUN_LOG_LEVELS = ['info', 'warn', 'error'] as const;
 export type RunLogLevel = (typeof RUN_LOG_LEVELS)[number];
 
 /** A line of a run's log (backend chosen, paused, resumed, warnings, the error that ended it). */
+/** A probe record as stored: ProbeRecord plus the wall time it was written (ms since the epoch). */
+export interface StoredProbeRecord extends ProbeRecord {
+  time: number;
+}
+
 export interface RunLogEntry {
   id: number;
   runId: string;

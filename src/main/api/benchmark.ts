@@ -6,11 +6,12 @@ import {
   type BackendBench,
   type BenchResult,
   type BenchSpec,
+  type ProbeOverheadResult,
 } from '../runs/benchRunner';
 import { runTorchPeer, type TorchFigure, type TorchPeerResult } from '../runs/torchPeer';
 import { describeBackends } from './machine';
 
-export type { BackendBench, BenchResult, BenchSpec, TorchFigure, TorchPeerResult };
+export type { BackendBench, BenchResult, BenchSpec, ProbeOverheadResult, TorchFigure, TorchPeerResult };
 export { defaultWasmThreads };
 
 export interface BenchmarkRequest {
@@ -31,6 +32,13 @@ export interface BenchmarkRequest {
   /** The peer runs once per entry (default: 1 thread, the reference, then every core). */
   torchThreads?: number[];
   python: string;
+  /**
+   * The preset whose probe set is measured for its wall-time overhead (on each backend's first
+   * configuration); none when absent.
+   */
+  probePreset?: string;
+  /** Steps with and without probes in the overhead measurement. */
+  probeSteps?: number;
 }
 
 export interface BenchmarkReport {
@@ -60,7 +68,8 @@ export async function runBenchmark(
       warmupSteps: software ? 1 : req.warmupSteps,
       timedSteps: software ? req.softwareTimedSteps : req.timedSteps,
     }));
-    for (const threads of name === 'wasm' ? wasmThreads : [undefined]) {
+    const configurations = name === 'wasm' ? wasmThreads : [undefined];
+    for (const [k, threads] of configurations.entries()) {
       const label = threads === undefined ? name : `${name} with ${threads} thread(s)`;
       onProgress(`measuring ${label}${software ? ' (software device, fewer steps)' : ''}...`);
       backends.push(
@@ -69,6 +78,16 @@ export async function runBenchmark(
           specs,
           (r) => onProgress(`  ${label} ${r.normalization}: ${r.imagesPerSec.toFixed(1)} img/s`),
           threads,
+          k === 0 && req.probePreset && !software
+            ? [
+                {
+                  preset: req.probePreset,
+                  batchSize: req.batchSize,
+                  warmupSteps: 1,
+                  timedSteps: req.probeSteps ?? 3,
+                },
+              ]
+            : [],
         ),
       );
     }

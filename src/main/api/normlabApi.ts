@@ -7,9 +7,17 @@ import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../../shared/config';
 import { applyOverrides, parseExperiment, type JsonObject } from '../../shared/configOverrides';
 import { UserError } from '../../shared/errors';
-import type { CheckpointInfo, RunRecord, RunStatus, SeriesSummary } from '../../shared/runTypes';
+import type { ProbeName } from '../../shared/probes';
+import type {
+  CheckpointInfo,
+  RunRecord,
+  RunStatus,
+  SeriesSummary,
+  StoredProbeRecord,
+} from '../../shared/runTypes';
+import { FIGURES, findFigure, type Figure } from '../../shared/figures';
 import { findPreset, PRESETS, type Preset } from '../../shared/presets';
-import { openStore, type Store } from '../store';
+import { openStore, type ProbeRecordFilter, type Store } from '../store';
 import { CIFAR10_FOLDER, downloadCifar10 } from '../runs/datasets/cifar10Download';
 import {
   RunManager,
@@ -41,15 +49,33 @@ export interface RunRequest {
   dataDir?: string;
 }
 
+export interface FigureRunConfig {
+  /** The run's preset name, FIGURE/LABEL. */
+  name: string;
+  config: ExperimentConfig;
+}
+
 export interface SeriesStats extends SeriesSummary {
   min: number | null;
   max: number | null;
   last: number | null;
 }
 
+/** What a run's probe records hold, per probe (the records themselves: NormLabApi.probeRecords). */
+export interface ProbeSummary {
+  probe: ProbeName;
+  records: number;
+  firstStep: number;
+  lastStep: number;
+  /** Steps where the probe could not be computed, and the last reason given. */
+  errors: number;
+  lastError: string | null;
+}
+
 export interface RunDetail {
   run: RunRecord;
   series: SeriesStats[];
+  probes: ProbeSummary[];
   checkpoints: CheckpointInfo[];
 }
 
@@ -77,6 +103,25 @@ export class NormLabApi {
 
   presets(): readonly Preset[] {
     return PRESETS;
+  }
+
+  figures(): readonly Figure[] {
+    return FIGURES;
+  }
+
+  /**
+   * The configs of every run of a figure (`fig4-cpu`), each built as buildConfig builds a preset's
+   * (the overrides apply to every run), validated all before any starts.
+   */
+  buildFigureConfigs(name: string, req: Omit<RunRequest, 'preset' | 'configFile'>): FigureRunConfig[] {
+    const figure = findFigure(name);
+    if (!figure) {
+      throw new UserError(
+        'usage',
+        `unknown figure "${name}"; the figures are: ${FIGURES.map((f) => f.name).join(', ')}`,
+      );
+    }
+    return figure.runs.map((r) => ({ name: r.name, config: this.buildConfig({ ...req, preset: r.name }) }));
   }
 
   /** The validated config a request describes, with the dataset folder resolved and checked. */
@@ -138,8 +183,13 @@ export class NormLabApi {
 
   // ---- runs --------------------------------------------------------------------------------
 
-  startRun(config: ExperimentConfig, listener: RunListener): ActiveRun {
-    const runId = this.store.createRun(config);
+  /** Creates the run and starts it; `meta` names it or puts it in a sweep (a figure's runs). */
+  startRun(
+    config: ExperimentConfig,
+    listener: RunListener,
+    meta: { name?: string; sweepId?: string } = {},
+  ): ActiveRun {
+    const runId = this.store.createRun(config, meta);
     return this.runs.start(runId, config, listener);
   }
 
@@ -185,7 +235,18 @@ export class NormLabApi {
       const [all] = this.store.readSeriesBuckets(run.id, s.name, 1);
       return { ...s, min: all?.min ?? null, max: all?.max ?? null, last: all?.last ?? null };
     });
-    return { run, series, checkpoints: this.store.listCheckpoints(run.id) };
+    return {
+      run,
+      series,
+      probes: summarizeProbes(this.store.listProbeRecords(run.id)),
+      checkpoints: this.store.listCheckpoints(run.id),
+    };
+  }
+
+  /** A run's structured probe results by step (histograms, per-eta landscape points, per-unit terms). */
+  probeRecords(runId: string, filter: ProbeRecordFilter = {}): StoredProbeRecord[] {
+    const run = this.getRunRecord(runId);
+    return this.store.listProbeRecords(run.id, filter);
   }
 
   /** Every stored point of a run, ordered by series and step (a generator: runs can be large). */
@@ -232,4 +293,27 @@ function readConfigFile(path: string): JsonObject {
     throw new UserError('config', `the config file ${path} must hold a JSON object (an experiment)`);
   }
   return value as JsonObject;
+}
+
+function summarizeProbes(records: readonly StoredProbeRecord[]): ProbeSummary[] {
+  const byProbe = new Map<ProbeName, ProbeSummary>();
+  for (const r of records) {
+    const s = byProbe.get(r.probe) ?? {
+      probe: r.probe,
+      records: 0,
+      firstStep: r.step,
+      lastStep: r.step,
+      errors: 0,
+      lastError: null,
+    };
+    s.records++;
+    s.firstStep = Math.min(s.firstStep, r.step);
+    s.lastStep = Math.max(s.lastStep, r.step);
+    if (typeof r.data.error === 'string') {
+      s.errors++;
+      s.lastError = r.data.error;
+    }
+    byProbe.set(r.probe, s);
+  }
+  return [...byProbe.values()];
 }

@@ -5,10 +5,15 @@
 import type { BackendName } from '../../shared/config';
 import type { BackendInfo } from '../../shared/events';
 import { WASM_THREADS_ENV } from '../engine/backends/wasm/wasmThreads';
-import type { BenchResult, BenchSpec } from '../engine/training/benchmark';
+import type {
+  BenchResult,
+  BenchSpec,
+  ProbeOverheadResult,
+  ProbeOverheadSpec,
+} from '../engine/training/benchmark';
 import { defaultWorkerEntry, WorkerHost } from './workerHost';
 
-export type { BenchResult, BenchSpec };
+export type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec };
 export { defaultWasmThreads } from '../engine/backends/wasm/wasmThreads';
 
 export interface BackendBench {
@@ -17,6 +22,8 @@ export interface BackendBench {
   threads?: number;
   info?: BackendInfo;
   results: BenchResult[];
+  /** The probe-overhead measurements asked for (benchmarkProbeOverhead). */
+  probeResults: ProbeOverheadResult[];
   error?: string;
 }
 
@@ -26,9 +33,15 @@ export function benchBackend(
   specs: BenchSpec[],
   onResult?: (r: BenchResult) => void,
   threads?: number,
+  probeSpecs: ProbeOverheadSpec[] = [],
 ): Promise<BackendBench> {
   return new Promise((resolve) => {
-    const out: BackendBench = { backend, ...(threads !== undefined ? { threads } : {}), results: [] };
+    const out: BackendBench = {
+      backend,
+      ...(threads !== undefined ? { threads } : {}),
+      results: [],
+      probeResults: [],
+    };
     const env: Record<string, string> = threads !== undefined ? { [WASM_THREADS_ENV]: String(threads) } : {};
     const host: WorkerHost = new WorkerHost(
       {
@@ -52,6 +65,6 @@ export function benchBackend(
       defaultWorkerEntry(),
       env,
     );
-    host.send({ type: 'bench', backend, specs });
+    host.send({ type: 'bench', backend, specs, probeSpecs });
   });
 }

@@ -187,6 +187,10 @@ export class RunManager {
           writer.addMany(event.points);
           listener(event);
           break;
+        case 'probes':
+          store.appendProbeRecords(runId, event.records);
+          listener(event);
+          break;
         case 'progress':
           lastStep = event.step;
           listener(event);

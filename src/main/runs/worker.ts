@@ -9,7 +9,12 @@ import { toErrorInfo } from '../../shared/errors';
 import { describeBackends, initBackend } from '../engine/backends';
 import { preferWasmThreadsFor } from '../engine/backends/wasm/wasmThreads';
 import { createTask } from '../engine/tasks/createTask';
-import { benchmarkTraining, type BenchSpec } from '../engine/training/benchmark';
+import {
+  benchmarkProbeOverhead,
+  benchmarkTraining,
+  type BenchSpec,
+  type ProbeOverheadSpec,
+} from '../engine/training/benchmark';
 import { train, type Control } from '../engine/training/trainer';
 import type { BackendName } from '../../shared/config';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
@@ -60,9 +65,16 @@ async function runTraining(message: Extract<HostToWorker, { type: 'train' }>): P
   });
 }
 
-async function runBench(name: BackendName, specs: BenchSpec[]): Promise<void> {
+async function runBench(
+  name: BackendName,
+  specs: BenchSpec[],
+  probeSpecs: ProbeOverheadSpec[],
+): Promise<void> {
   const backend = await initBackend(name);
   for (const spec of specs) post({ type: 'bench', backend, result: await benchmarkTraining(spec) });
+  for (const spec of probeSpecs) {
+    post({ type: 'probe-bench', backend, result: await benchmarkProbeOverhead(spec) });
+  }
 }
 
 port.on('message', (message: HostToWorker) => {
@@ -76,7 +88,7 @@ port.on('message', (message: HostToWorker) => {
         .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
       break;
     case 'bench':
-      runBench(message.backend, message.specs)
+      runBench(message.backend, message.specs, message.probeSpecs ?? [])
         .then(() => post({ type: 'event', event: { type: 'ended', outcome: 'completed', step: 0 } }))
         .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
       break;

@@ -4,7 +4,12 @@
  */
 import type { BackendName, ExperimentConfig } from '../../shared/config';
 import type { BackendInfo } from '../../shared/events';
-import type { BenchResult, BenchSpec } from '../engine/training/benchmark';
+import type {
+  BenchResult,
+  BenchSpec,
+  ProbeOverheadResult,
+  ProbeOverheadSpec,
+} from '../engine/training/benchmark';
 import type { ErrorInfo } from '../../shared/errors';
 import type { RunEvent } from '../../shared/events';
 import type { BackendReport } from '../engine/backends/types';
@@ -13,11 +18,12 @@ export type HostToWorker =
   | { type: 'train'; config: ExperimentConfig; resumeFrom?: Uint8Array }
   | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
   | { type: 'describe-backends' }
-  | { type: 'bench'; backend: BackendName; specs: BenchSpec[] };
+  | { type: 'bench'; backend: BackendName; specs: BenchSpec[]; probeSpecs?: ProbeOverheadSpec[] };
 
 export type WorkerToHost =
   | { type: 'event'; event: RunEvent }
   | { type: 'checkpoint'; step: number; bytes: Uint8Array }
   | { type: 'failed'; error: ErrorInfo }
   | { type: 'backends'; reports: BackendReport[] }
-  | { type: 'bench'; backend: BackendInfo; result: BenchResult };
+  | { type: 'bench'; backend: BackendInfo; result: BenchResult }
+  | { type: 'probe-bench'; backend: BackendInfo; result: ProbeOverheadResult };

@@ -15,7 +15,9 @@ import type {
   RunRecord,
   SeriesBucket,
   SeriesSummary,
+  StoredProbeRecord,
 } from '../../shared/runTypes';
+import type { ProbeRecord } from '../../shared/probes';
 import { BucketReader } from './buckets';
 import type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
 import { CheckpointsRepo } from './checkpoints';
@@ -24,6 +26,8 @@ import type { PointWriterOptions } from './pointWriter';
 import { PointWriter } from './pointWriter';
 import type { ListLogOptions } from './runLog';
 import { RunLogRepo } from './runLog';
+import type { ProbeRecordFilter } from './probeRecords';
+import { ProbeRecordsRepo } from './probeRecords';
 import type { CreateRunMeta, FinishInfo, RunningInfo, UnfinishedRunStatus } from './runs';
 import { RunsRepo } from './runs';
 import type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
@@ -35,6 +39,7 @@ export { DEFAULT_KEEP_CHECKPOINTS } from './checkpoints';
 export type { PointWriterOptions } from './pointWriter';
 export { PointWriter } from './pointWriter';
 export type { ListLogOptions } from './runLog';
+export type { ProbeRecordFilter } from './probeRecords';
 export type { CreateRunMeta, FinishInfo, RunningInfo, UnfinishedRunStatus } from './runs';
 export type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 export { MAX_BUCKETS } from './buckets';
@@ -69,6 +74,7 @@ export class Store {
   private readonly buckets: BucketReader;
   private readonly checkpoints: CheckpointsRepo;
   private readonly log: RunLogRepo;
+  private readonly probeRecords: ProbeRecordsRepo;
   private readonly writers = new Set<PointWriter>();
 
   /** Use openStore; `db` must have been opened by openDatabase. */
@@ -79,6 +85,7 @@ export class Store {
     this.buckets = new BucketReader(db);
     this.checkpoints = new CheckpointsRepo(db);
     this.log = new RunLogRepo(db);
+    this.probeRecords = new ProbeRecordsRepo(db);
   }
 
   // Runs
@@ -200,7 +207,7 @@ export class Store {
   }
 
   /**
-   * Forgets everything the run recorded after `step` (points and checkpoints) and sets its last step
+   * Forgets everything the run recorded after `step` (points, probe records and checkpoints) and sets its last step
    * to `step`: what resuming from the checkpoint at `step` starts from.
    */
   truncateRunAfter(runId: string, step: number): void {
@@ -209,10 +216,24 @@ export class Store {
         .transaction(() => {
           this.runs.updateLastStep(runId, step);
           this.series.truncateAfter(runId, step);
+          this.probeRecords.truncateAfter(runId, step);
           this.checkpoints.truncateAfter(runId, step);
         })
         .immediate(),
     );
+  }
+
+  // Probe records
+
+  /** Writes structured probe results (one transaction). */
+  appendProbeRecords(runId: string, records: readonly ProbeRecord[]): void {
+    this.guard(() => this.probeRecords.append(runId, records));
+  }
+
+  /** The run's probe records by step (optionally one probe, a step range). */
+  listProbeRecords(runId: string, filter: ProbeRecordFilter = {}): StoredProbeRecord[] {
+    this.runs.require(runId);
+    return this.probeRecords.list(runId, filter);
   }
 
   // Checkpoints

@@ -91,6 +91,24 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: 'probe records',
+    up(db) {
+      db.exec(`
+        -- Structured probe results (histograms, per-eta landscape points, per-unit terms); scalars
+        -- go to series/points as every other metric.
+        CREATE TABLE probe_records (
+          id INTEGER PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          probe TEXT NOT NULL,
+          step INTEGER NOT NULL,
+          time INTEGER NOT NULL,
+          data TEXT NOT NULL CHECK (json_valid(data))
+        );
+        CREATE INDEX probe_records_by_run ON probe_records (run_id, step);
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -102,11 +120,17 @@ export interface SchemaState {
   empty: boolean;
 }
 
+/**
+ * The three reads share one read transaction (one snapshot): read one by one, a process creating the
+ * database at the same moment could be seen half done (tables there, application_id not yet).
+ */
 export function readSchemaState(db: Database.Database): SchemaState {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  const applicationId = db.pragma('application_id', { simple: true }) as number;
-  const objects = db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number;
-  return { version, applicationId, empty: objects === 0 };
+  return db.transaction((): SchemaState => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const objects = db.prepare('SELECT count(*) FROM sqlite_schema').pluck().get() as number;
+    return { version, applicationId, empty: objects === 0 };
+  })();
 }
 
 /**

@@ -19,7 +19,10 @@ import {
 import { tempDirs } from '../../helpers/tempDirs';
 import { waitUntil } from '../../helpers/waitUntil';
 
-/** dln25 on wasm, train/loss at every step: a few milliseconds per step once the worker is up. */
+/**
+ * dln25 on wasm, train/loss at every step: a few milliseconds per step once the worker is up. No
+ * probes (not even the norms, 50 points a step), so the batching below is judged on training points.
+ */
 function dlnConfig(steps: number, extra: { name?: string; checkpointEvery?: number } = {}): ExperimentConfig {
   return experimentSchema.parse({
     name: extra.name ?? '',
@@ -34,6 +37,7 @@ function dlnConfig(steps: number, extra: { name?: string; checkpointEvery?: numb
       testMetricsEvery: 0,
       checkpointEvery: extra.checkpointEvery ?? 0,
     },
+    probes: { norms: { every: 0 } },
   });
 }
 

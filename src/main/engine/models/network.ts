@@ -72,6 +72,16 @@ export interface ForwardOptions {
    * is released when forward returns: read it or tf.keep / clone it inside the callback.
    */
   capture?: (layer: number, preActivation: tf.Tensor) => void;
+  /**
+   * Tensors added at two points of a layer, so that dL/d(offset) is the gradient of the loss at that
+   * point (the probes differentiate with respect to zero offsets): `linear` at y_i = W_i h + b_i (the
+   * normalization's input), `normalized` at z_i = Norm_i(y_i) (its output, after gamma/beta and before
+   * Algorithm 1's noise). Shapes as layerOutputShape.
+   */
+  offsets?: {
+    linear?: ReadonlyMap<number, tf.Tensor>;
+    normalized?: ReadonlyMap<number, tf.Tensor>;
+  };
 }
 
 export interface ForwardResult {
@@ -94,6 +104,8 @@ export interface Network {
   /** Units (channels for conv) of each normalizable layer, index 0 = layer 1. */
   readonly layerWidths: readonly number[];
   forward(params: ParamMap, x: tf.Tensor, opts: ForwardOptions): ForwardResult;
+  /** Shape of layer i's pre-activation for a batch: [N, H, W, C] for conv, [N, units] for linear. */
+  layerOutputShape(layer: number, batch: number): number[];
   /** 2 x the multiply-adds of the conv and linear maps of one example's forward pass. */
   flopsPerExample(): number;
 }
@@ -116,6 +128,11 @@ export function buildNetwork(
     layerWidths: arch.hidden.map((l) => l.units),
     forward: (params, x, opts) => forward(arch, config, params, x, opts),
     flopsPerExample: () => flops(arch),
+    layerOutputShape: (layer, batch) => {
+      const l = arch.hidden[layer - 1];
+      if (!l) throw new Error(`layerOutputShape: no layer ${layer} (the network has ${arch.hidden.length})`);
+      return l.kind === 'conv' ? [batch, l.inHeight, l.inWidth, l.units] : [batch, l.units];
+    },
   };
 }
 
@@ -144,19 +161,25 @@ function forward(
     for (const layer of arch.hidden) {
       const i = layer.index;
       let a = linearMap(layer, h, get(`layer${i}.weight`), layer.bias ? get(`layer${i}.bias`) : undefined);
+      const linearOffset = opts.offsets?.linear?.get(i);
+      if (linearOffset) a = tf.add(a, linearOffset);
+      const normalizedOffset = opts.offsets?.normalized?.get(i);
       if (kind !== 'none') {
         const gamma = get(`layer${i}.gamma`);
         const beta = get(`layer${i}.beta`);
         if (opts.training) {
           const r = normalizeTrain(kind, a, gamma, beta, config.eps);
           batchStats.set(i, { ...r.stats, mean: tf.keep(r.stats.mean), scale: tf.keep(r.stats.scale) });
-          a = r.out;
+          a = normalizedOffset ? tf.add(r.out, normalizedOffset) : r.out;
           if (kind === 'noisy-batch' && opts.noise) a = applyNoise(a, opts.noise(i, a.shape));
         } else {
           const running = opts.running?.get(i);
           if (!running) throw new Error(`forward: no running estimates for layer ${i}`);
           a = normalizeEval(kind, a, gamma, beta, running, config.eps);
+          if (normalizedOffset) a = tf.add(a, normalizedOffset);
         }
+      } else if (normalizedOffset) {
+        a = tf.add(a, normalizedOffset);
       }
       opts.capture?.(i, a);
       if (layer.relu) a = tf.relu(a);

@@ -6,6 +6,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { experimentSchema, type NetworkName, type NormalizationName } from '../../../shared/config';
+import { findPreset } from '../../../shared/presets';
+import { PROBE_NAMES, type ProbeName } from '../../../shared/probes';
+import { makeAlgorithm1Noise } from '../norms/noisyBatchNorm';
+import { ProbeRunner } from '../probes/probeRunner';
+import { deriveSeed } from '../rng/seeds';
+import { trainingStep } from './trainingStep';
 import { buildNetwork } from '../models/network';
 import { lossFor } from '../losses/lossFor';
 import type { Task } from '../tasks/task';
@@ -32,23 +38,8 @@ export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
     optimizer: { name: 'sgd', lr: 0.05 },
     schedule: { steps: spec.warmupSteps + spec.timedSteps, batchSize: spec.batchSize },
   });
-  const loss = lossFor('cifar10');
-  const x = tf.randomNormal([spec.batchSize, 32, 32, 3], 0, 1, 'float32', 1);
-  // Class indices, int32 [B]: the labels the cifar10 loss (softmaxCrossEntropy) takes.
-  const labels = tf.randomUniform([spec.batchSize], 0, 10, 'int32', 2);
-  const task: Task = {
-    kind: 'classification',
-    inputShape: [32, 32, 3],
-    outputSize: 10,
-    batchSize: spec.batchSize,
-    trainSize: spec.batchSize,
-    hasTestSet: false,
-    trainBatch: () => ({ x: x.clone(), y: labels.clone() }),
-    testBatches: () => [],
-    loss: loss.loss,
-    lossSum: loss.lossSum,
-    describe: () => ({}),
-  };
+  const task = randomImageTask(spec.batchSize);
+  const { x, y: labels } = task.trainBatch(1);
   const net = buildNetwork(config.model, { inputShape: [32, 32, 3], outputSize: 10 });
   const state = TrainingState.fresh(net, config);
   const step = async (): Promise<void> => {
@@ -72,5 +63,151 @@ export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
     state.dispose();
     x.dispose();
     labels.dispose();
+    task.dispose();
   }
+}
+
+export interface ProbeOverheadSpec {
+  /** A preset whose probes are measured (its network, normalization and probe set). */
+  preset: string;
+  batchSize: number;
+  warmupSteps: number;
+  /** Steps without probes (the baseline), then steps with every probe of the preset due. */
+  timedSteps: number;
+}
+
+export interface ProbeCost {
+  probe: ProbeName;
+  /** Mean wall time per probing step, ms. */
+  ms: number;
+  /** The preset's cadence of the probe (steps between two runs of it). */
+  every: number;
+  forwardPasses: number;
+  backwardPasses: number;
+  /** ms / (every x the plain step time): this probe's share of the training time. */
+  overhead: number;
+}
+
+export interface ProbeOverheadResult extends ProbeOverheadSpec {
+  network: NetworkName;
+  normalization: NormalizationName;
+  /** Mean wall time of a training step without probes, ms. */
+  stepMs: number;
+  probes: ProbeCost[];
+  /** Sum of the probes' overheads: the extra wall time at the preset's cadences, over training alone. */
+  overhead: number;
+}
+
+/**
+ * The wall-time overhead of a preset's probe set at its own cadences. Steps without probes give the
+ * step time T; steps with every probe of the preset due give each probe's cost c_p (its own wall
+ * time, as the runner records it); a probe run every n_p steps adds c_p / (n_p T) to the training
+ * time, and the overhead is the sum over the probes. Measuring every probe at every timed step keeps
+ * the benchmark to a few dozen steps instead of the hundreds a cadence of 100 needs.
+ */
+export async function benchmarkProbeOverhead(spec: ProbeOverheadSpec): Promise<ProbeOverheadResult> {
+  const preset = findPreset(spec.preset);
+  if (!preset) throw new Error(`benchmarkProbeOverhead: no preset ${spec.preset}`);
+  const config = experimentSchema.parse(preset.config);
+  config.schedule.batchSize = spec.batchSize;
+  const cadence = (name: ProbeName): number => {
+    const every = config.probes[name].every;
+    return every === 'train' ? config.schedule.trainMetricsEvery : every;
+  };
+  const measured = PROBE_NAMES.filter((name) => cadence(name) > 0);
+  // Every measured probe due at every step.
+  const everyStep = structuredClone(config);
+  everyStep.schedule.trainMetricsEvery = 1;
+  for (const name of PROBE_NAMES) {
+    const p = everyStep.probes[name] as { every: number | 'train' };
+    p.every = measured.includes(name) ? 1 : 0;
+  }
+  const noProbes = structuredClone(everyStep);
+  for (const name of PROBE_NAMES) (noProbes.probes[name] as { every: number | 'train' }).every = 0;
+
+  const net = buildNetwork(config.model, { inputShape: [32, 32, 3], outputSize: 10 });
+  const task = randomImageTask(spec.batchSize);
+  const state = TrainingState.fresh(net, config);
+  const totals = new Map<ProbeName, { ms: number; forward: number; backward: number }>();
+  try {
+    const run = async (runner: ProbeRunner, steps: number): Promise<number> => {
+      let ms = 0;
+      for (let i = 0; i < steps; i++) {
+        const batch = task.trainBatch(state.step + 1);
+        const noise =
+          config.model.normalization === 'noisy-batch'
+            ? makeAlgorithm1Noise(config.model.noisy, deriveSeed(config.seed, 'noise', state.step + 1))
+            : undefined;
+        const out = await trainingStep(state, task, config, runner, batch, noise);
+        batch.x.dispose();
+        batch.y.dispose();
+        ms += out.stepMs;
+        for (const p of out.probePoints) {
+          const m = /^probe\/cost\/(\w+)\/(ms|forward_passes|backward_passes)$/.exec(p.series);
+          if (!m) continue;
+          const t = totals.get(m[1] as ProbeName) ?? { ms: 0, forward: 0, backward: 0 };
+          if (m[2] === 'ms') t.ms += p.value;
+          else if (m[2] === 'forward_passes') t.forward += p.value;
+          else t.backward += p.value;
+          totals.set(m[1] as ProbeName, t);
+        }
+      }
+      return ms / steps;
+    };
+    const plain = new ProbeRunner(net, noProbes);
+    await run(plain, spec.warmupSteps);
+    const stepMs = await run(plain, spec.timedSteps);
+    const probing = new ProbeRunner(net, everyStep);
+    await run(probing, 1);
+    totals.clear();
+    await run(probing, spec.timedSteps);
+    const probes = measured.map((probe): ProbeCost => {
+      const t = totals.get(probe) ?? { ms: 0, forward: 0, backward: 0 };
+      const ms = t.ms / spec.timedSteps;
+      return {
+        probe,
+        ms,
+        every: cadence(probe),
+        forwardPasses: t.forward / spec.timedSteps,
+        backwardPasses: t.backward / spec.timedSteps,
+        overhead: ms / (cadence(probe) * stepMs),
+      };
+    });
+    return {
+      ...spec,
+      network: config.model.network,
+      normalization: config.model.normalization,
+      stepMs,
+      probes,
+      overhead: probes.reduce((s, p) => s + p.overhead, 0),
+    };
+  } finally {
+    state.dispose();
+    task.dispose();
+  }
+}
+
+/** Random CIFAR-shaped images and labels, one fixed minibatch (as the PyTorch peer measures). */
+function randomImageTask(batchSize: number): Task & { dispose(): void } {
+  const loss = lossFor('cifar10');
+  const x = tf.randomNormal([batchSize, 32, 32, 3], 0, 1, 'float32', 1);
+  const labels = tf.randomUniform([batchSize], 0, 10, 'int32', 2);
+  return {
+    kind: 'classification',
+    inputShape: [32, 32, 3],
+    outputSize: 10,
+    batchSize,
+    trainSize: batchSize,
+    hasTestSet: false,
+    trainBatch: () => ({ x: x.clone(), y: labels.clone() }),
+    testBatches: () => [],
+    loss: loss.loss,
+    lossSum: loss.lossSum,
+    ...(loss.correct ? { correct: loss.correct } : {}),
+    describe: () => ({}),
+    dispose: () => {
+      x.dispose();
+      labels.dispose();
+    },
+  };
 }

@@ -7,13 +7,14 @@
  * Everything random in step k is drawn from streams derived from (seed, k), so the loop can start at
  * any checkpointed step and reproduce the uninterrupted trajectory exactly.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { ExperimentConfig } from '../../../shared/config';
 import type { BackendInfo, MetricPoint, RunEvent, RunOutcome } from '../../../shared/events';
 import { makeAlgorithm1Noise } from '../norms/noisyBatchNorm';
 import { deriveSeed } from '../rng/seeds';
 import type { Task } from '../tasks/task';
 import { buildNetwork } from '../models/network';
+import { ProbeRunner } from '../probes/probeRunner';
+import { trainingStep, type StepOutcome } from './trainingStep';
 import { evaluate } from './evaluate';
 import { TrainingState } from './trainingState';
 import { ThroughputMeter } from './throughputMeter';
@@ -56,6 +57,7 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     : TrainingState.fresh(net, config);
   const { steps, trainMetricsEvery, testMetricsEvery, checkpointEvery } = config.schedule;
   const meter = new ThroughputMeter();
+  const probes = new ProbeRunner(net, config);
   let lastProgress = 0;
 
   hooks.emit({
@@ -83,32 +85,33 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       }
 
       const k = state.step + 1;
-      const started = performance.now();
       const noise =
         config.model.normalization === 'noisy-batch'
           ? makeAlgorithm1Noise(config.model.noisy, deriveSeed(config.seed, 'noise', k))
           : undefined;
       const batch = task.trainBatch(k);
-      const stats = tf.tidy(() => state.step_(batch.x, batch.y, task, noise));
-      batch.x.dispose();
-      batch.y.dispose();
-      // One small read per step: the loss (and accuracy) of this minibatch, for divergence detection
-      // and the progress bar. Async, so GPU backends keep their queue.
-      const [loss, accuracy] = Array.from(await stats.data());
-      stats.dispose();
-      state.step = k;
-      meter.add(task.batchSize, performance.now() - started);
+      let step: StepOutcome;
+      try {
+        step = await trainingStep(state, task, config, probes, batch, noise);
+      } finally {
+        batch.x.dispose();
+        batch.y.dispose();
+      }
+      const { loss, accuracy } = step;
+      // Probes are not training: their time stays out of the throughput figure (they report their own).
+      meter.add(task.batchSize, step.stepMs);
+      if (step.probeRecords.length > 0) hooks.emit({ type: 'probes', step: k, records: step.probeRecords });
 
       if (!Number.isFinite(loss)) {
-        hooks.emit({ type: 'metrics', points: [{ series: 'train/loss', step: k, value: loss ?? NaN }] });
+        hooks.emit({ type: 'metrics', points: [{ series: 'train/loss', step: k, value: loss }] });
         return { outcome: 'diverged', step: k, divergedAtStep: k };
       }
 
-      const points: MetricPoint[] = [];
+      const points: MetricPoint[] = step.probePoints;
       if (k % trainMetricsEvery === 0 || k === 1) {
-        points.push({ series: 'train/loss', step: k, value: loss as number });
+        points.push({ series: 'train/loss', step: k, value: loss });
         if (task.kind === 'classification')
-          points.push({ series: 'train/accuracy', step: k, value: accuracy as number });
+          points.push({ series: 'train/accuracy', step: k, value: accuracy });
         points.push({ series: 'perf/examples_per_sec', step: k, value: meter.examplesPerSec() });
       }
       if (task.hasTestSet && testMetricsEvery > 0 && (k % testMetricsEvery === 0 || k === steps)) {
@@ -125,8 +128,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           type: 'progress',
           step: k,
           totalSteps: steps,
-          loss: loss as number,
-          accuracy: task.kind === 'classification' ? (accuracy as number) : null,
+          loss,
+          accuracy: task.kind === 'classification' ? accuracy : null,
           examplesPerSec: meter.examplesPerSec(),
           etaSec: meter.etaSec(steps - k),
         });

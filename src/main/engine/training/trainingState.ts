@@ -105,12 +105,21 @@ export class TrainingState {
   /**
    * One optimization step on (x, y); returns [loss, accuracy] of the minibatch (accuracy 0 for
    * regression). Run it inside tf.tidy: every intermediate is released, the new state is kept.
+   * `keepGradients` receives the step's gradient g = grad L(w_{k-1}) before the update; what it
+   * wants to outlive the tidy it must tf.keep (the probes take kept clones).
    */
-  step_(x: tf.Tensor, y: tf.Tensor, task: Task, noise: NoiseSource | undefined): tf.Tensor1D {
+  step_(
+    x: tf.Tensor,
+    y: tf.Tensor,
+    task: Task,
+    noise: NoiseSource | undefined,
+    keepGradients?: (grads: ParamMap) => void,
+  ): tf.Tensor1D {
     const r = lossAndGradients(this.net, this.variables, x, (output) => task.loss(output, y), {
       training: true,
       ...(noise ? { noise } : {}),
     });
+    keepGradients?.(r.grads);
     this.optimizer.step(this.variables, r.grads);
     this.updateRunning(r.batchStats);
     const acc = task.correct ? tf.div(task.correct(r.output, y), x.shape[0] as number) : tf.scalar(0);

@@ -11,6 +11,8 @@ import { UserError } from '../../../shared/errors';
 import { runBenchmark } from '../../api/benchmark';
 import { benchJson, formatBenchReport } from './benchReport';
 import { parseCount, parseCountList } from './options';
+import { parseExperiment } from '../../../shared/configOverrides';
+import { findPreset } from '../../../shared/presets';
 
 interface BenchOptions {
   json?: boolean;
@@ -20,6 +22,8 @@ interface BenchOptions {
   torchThreads?: string;
   wasmThreads?: string;
   python: string;
+  probePreset: string;
+  probeSteps: string;
 }
 
 export async function benchMain(argv: string[]): Promise<number> {
@@ -34,6 +38,12 @@ export async function benchMain(argv: string[]): Promise<number> {
     .option('--torch-threads <list>', 'thread counts for the PyTorch peer (default: 1 and every core)')
     .option('--wasm-threads <list>', 'thread counts for wasm (default: every core and 1)')
     .option('--python <path>', 'the Python that has PyTorch', '/usr/bin/python3')
+    .option(
+      '--probe-preset <name>',
+      'the preset whose probe set is measured for its overhead ("none" skips it)',
+      'vgg16-bn-cpu',
+    )
+    .option('--probe-steps <n>', 'steps with and without probes in the overhead measurement', '3')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const opts = program.opts<BenchOptions>();
@@ -58,6 +68,8 @@ export async function benchMain(argv: string[]): Promise<number> {
       ...(opts.torchThreads ? { torchThreads: parseCountList(opts.torchThreads, '--torch-threads') } : {}),
       ...(opts.wasmThreads ? { wasmThreads: parseCountList(opts.wasmThreads, '--wasm-threads') } : {}),
       python: opts.python,
+      ...(opts.probePreset !== 'none' ? { probePreset: probePreset(opts.probePreset) } : {}),
+      probeSteps: parseCount(opts.probeSteps, '--probe-steps'),
     },
     (m) => process.stderr.write(`${m}\n`),
   );
@@ -65,4 +77,18 @@ export async function benchMain(argv: string[]): Promise<number> {
     opts.json ? `${JSON.stringify(benchJson(report), null, 2)}\n` : formatBenchReport(report),
   );
   return 0;
+}
+
+function probePreset(name: string): string {
+  const preset = findPreset(name);
+  if (!preset)
+    throw new UserError('usage', `--probe-preset: unknown preset "${name}" (see \`normlab presets\`)`);
+  const c = parseExperiment(preset.config, name);
+  if (c.data.dataset !== 'cifar10') {
+    throw new UserError(
+      'usage',
+      `--probe-preset: ${name} is not a CIFAR-10 network; the benchmark feeds 32x32x3 images`,
+    );
+  }
+  return name;
 }

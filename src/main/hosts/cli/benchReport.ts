@@ -96,6 +96,37 @@ export function formatBenchReport(report: BenchmarkReport): string {
       ['BACKEND', 'BN', 'MS/STEP', 'IMG/S', 'GFLOP/S', 'VS PYTORCH x1', 'VS PYTORCH SAME THREADS', 'DEVICE'],
       rows,
     ) +
-    peerNote
+    peerNote +
+    formatProbeOverhead(report)
   );
+}
+
+/** The probe-overhead tables: each probe's cost per run, its cadence, and its share of training time. */
+export function formatProbeOverhead(report: BenchmarkReport): string {
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  let out = '';
+  for (const b of report.backends) {
+    for (const r of b.probeResults) {
+      const name =
+        b.threads !== undefined ? `${b.backend} x${b.info?.details.threadsCount ?? b.threads}` : b.backend;
+      out +=
+        `\nprobe overhead of preset ${r.preset} (${r.network}, ${r.normalization}, batch ${r.batchSize}) on ${name}: ` +
+        `training step ${r.stepMs.toFixed(0)} ms\n` +
+        formatTable(
+          ['PROBE', 'EVERY', 'MS/RUN', 'FORWARD', 'FORWARD+BACKWARD', 'OVERHEAD'],
+          [
+            ...r.probes.map((p) => [
+              p.probe,
+              String(p.every),
+              p.ms.toFixed(0),
+              String(p.forwardPasses),
+              String(p.backwardPasses),
+              pct(p.overhead),
+            ]),
+            ['total', '', '', '', '', pct(r.overhead)],
+          ],
+        );
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelSchema, type ModelConfig } from '../../../../src/shared/config';
+import { modelSchema, normalizableLayerCount, type ModelConfig } from '../../../../src/shared/config';
 import { UserError } from '../../../../src/shared/errors';
 import {
   buildNetwork,
@@ -128,6 +128,39 @@ describe('network shapes and parameter counts', () => {
     bad(() => buildNetwork(model({ network: 'vgg16' }), DLN));
     bad(() => buildNetwork(model({ network: 'vgg16' }), { inputShape: [16, 16, 3], outputSize: 10 }));
     bad(() => buildNetwork(model({ network: 'dln25' }), { inputShape: [20], outputSize: 20 }));
+  });
+});
+
+describe('layer counts and shapes the probes rely on', () => {
+  it.each([
+    ['vgg16', CIFAR],
+    ['vgg-mini', CIFAR],
+    ['vgg-tiny', CIFAR],
+    ['dln25', DLN],
+    ['mlp', CIFAR],
+  ] as const)("%s: the shared layer count (config validation) is the built network's", (network, task) => {
+    const m = model({ network, hidden: [8, 8, 8] });
+    expect(normalizableLayerCount(m)).toBe(buildNetwork(m, task).numLayers);
+  });
+
+  it('layerOutputShape is the shape forward gives each pre-activation', () => {
+    for (const [network, task] of [
+      ['vgg-tiny', CIFAR],
+      ['dln25', DLN],
+    ] as const) {
+      const net = buildNetwork(model({ network, normalization: 'batch' }), task);
+      const params = initParams(net, 1);
+      const shapes = new Map<number, number[]>();
+      const x = tf.zeros([3, ...task.inputShape]);
+      const r = net.forward(params, x, { training: true, capture: (i, a) => shapes.set(i, a.shape) });
+      for (let i = 1; i <= net.numLayers; i++)
+        expect(net.layerOutputShape(i, 3), `${network} ${i}`).toEqual(shapes.get(i));
+      expect(() => net.layerOutputShape(net.numLayers + 1, 3)).toThrow(/no layer/);
+      r.output.dispose();
+      disposeStats(r.batchStats);
+      x.dispose();
+      disposeParams(params);
+    }
   });
 });
 

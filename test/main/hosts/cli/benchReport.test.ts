@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchmarkReport } from '../../../../src/main/api/benchmark';
-import { benchJson, benchRows, formatBenchReport } from '../../../../src/main/hosts/cli/benchReport';
+import {
+  benchJson,
+  benchRows,
+  formatBenchReport,
+  formatProbeOverhead,
+} from '../../../../src/main/hosts/cli/benchReport';
 
 const result = (normalization: 'none' | 'batch', imagesPerSec: number) => ({
   network: 'vgg-mini' as const,
@@ -33,14 +38,21 @@ const report: BenchmarkReport = {
   network: 'vgg-mini',
   batchSize: 128,
   backends: [
-    { backend: 'wasm', threads: 2, info: wasmInfo(2), results: [result('none', 60), result('batch', 50)] },
-    { backend: 'wasm', threads: 1, info: wasmInfo(1), results: [result('none', 40)] },
+    {
+      backend: 'wasm',
+      threads: 2,
+      info: wasmInfo(2),
+      results: [result('none', 60), result('batch', 50)],
+      probeResults: [],
+    },
+    { backend: 'wasm', threads: 1, info: wasmInfo(1), results: [result('none', 40)], probeResults: [] },
     {
       backend: 'webgpu',
       info: { name: 'webgpu', device: 'llvmpipe', software: true, details: {} },
       results: [result('none', 3)],
+      probeResults: [],
     },
-    { backend: 'wasm', threads: 9, results: [], error: 'NORMLAB_WASM_THREADS must be ...' },
+    { backend: 'wasm', threads: 9, results: [], probeResults: [], error: 'NORMLAB_WASM_THREADS must be ...' },
   ],
   torch: {
     figures: [torch(1, false, 120), torch(1, true, 100), torch(2, false, 200), torch(2, true, 160)],
@@ -70,7 +82,9 @@ describe('benchRows', () => {
   it('takes the thread count the backend ran with over the one asked for', () => {
     const asked4ran2: BenchmarkReport = {
       ...report,
-      backends: [{ backend: 'wasm', threads: 4, info: wasmInfo(2), results: [result('none', 60)] }],
+      backends: [
+        { backend: 'wasm', threads: 4, info: wasmInfo(2), results: [result('none', 60)], probeResults: [] },
+      ],
     };
     expect(benchRows(asked4ran2)[0]?.threads).toBe(2);
   });
@@ -105,5 +119,52 @@ describe('benchJson', () => {
     expect(doc.torch.figures).toHaveLength(4);
     expect(doc.backends).toHaveLength(4);
     expect(doc.rows[0]).toMatchObject({ backend: 'wasm', threads: 2, vsPyTorch1Thread: 0.5 });
+  });
+});
+
+describe('formatProbeOverhead', () => {
+  it("lists each probe's cost, cadence and share, and the total", () => {
+    const withProbes: BenchmarkReport = {
+      ...report,
+      backends: [
+        {
+          backend: 'wasm',
+          threads: 2,
+          info: wasmInfo(2),
+          results: [],
+          probeResults: [
+            {
+              preset: 'vgg16-bn-cpu',
+              batchSize: 128,
+              warmupSteps: 1,
+              timedSteps: 3,
+              network: 'vgg16',
+              normalization: 'batch',
+              stepMs: 800,
+              probes: [
+                {
+                  probe: 'landscape',
+                  ms: 3200,
+                  every: 100,
+                  forwardPasses: 0,
+                  backwardPasses: 4,
+                  overhead: 0.04,
+                },
+                { probe: 'norms', ms: 8, every: 20, forwardPasses: 0, backwardPasses: 0, overhead: 0.0005 },
+              ],
+              overhead: 0.0405,
+            },
+          ],
+        },
+      ],
+    };
+    const text = formatProbeOverhead(withProbes);
+    expect(text).toMatch(
+      /probe overhead of preset vgg16-bn-cpu \(vgg16, batch, batch 128\) on wasm x2: training step 800 ms/,
+    );
+    expect(text).toMatch(/^landscape +100 +3200 +0 +4 +4\.0%$/m);
+    expect(text).toMatch(/^norms +20 +8 +0 +0 +0\.1%$/m);
+    expect(text).toMatch(/^total +4\.0%$/m);
+    expect(formatProbeOverhead(report)).toBe('');
   });
 });

@@ -20,6 +20,14 @@ import { ensureCliBuilt } from '../../../helpers/cliBuild';
 import { SHARED_CIFAR10 } from '../../../helpers/repoPaths';
 import { tempDirs } from '../../../helpers/tempDirs';
 
+interface ProbeSummaryJson {
+  probe: string;
+  records: number;
+  firstStep: number;
+  lastStep: number;
+  errors: number;
+}
+
 interface ShowJson {
   run: RunRecord<{
     backend: string;
@@ -27,12 +35,14 @@ interface ShowJson {
     schedule: { steps: number; batchSize: number };
   }>;
   series: { name: string; firstStep: number; lastStep: number; last: number | null }[];
+  probes: ProbeSummaryJson[];
   checkpoints: { step: number; size: number }[];
 }
 
 interface ExportJson {
   run: RunRecord;
   series: Record<string, { step: number; value: number | string; time: number }[]>;
+  probes: { probe: string; step: number; data: Record<string, unknown> }[];
 }
 
 interface BackendJson {
@@ -51,6 +61,8 @@ const VGG_ARGS = [
     `schedule.steps=${VGG_STEPS}`,
   ),
   ...setArgs('schedule.trainMetricsEvery=2', 'schedule.testMetricsEvery=3'),
+  // Two probes besides the norms (which follow the train metrics): records end to end.
+  ...setArgs('probes.landscape.every=2', 'probes.activations.every=3', 'probes.activations.layers=[2]'),
 ];
 /**
  * The trainer logs train metrics at step 1 and every trainMetricsEvery steps, test metrics every
@@ -149,6 +161,14 @@ describe('reading stored runs', () => {
     const acc = series.get('test/accuracy')?.last;
     expect(acc).toBeGreaterThanOrEqual(0);
     expect(acc).toBeLessThanOrEqual(1);
+    // Probes: the landscape at steps 1, 2, 4; the activations at 1, 3; the norms with the train metrics.
+    expect(series.get('probe/landscape/beta_eff')).toMatchObject({ firstStep: 1, lastStep: 4 });
+    expect(series.get('probe/act/layer2/var')).toMatchObject({ firstStep: 1, lastStep: 3 });
+    expect(series.get('probe/grad_norm/total')).toMatchObject({ firstStep: 1, lastStep: 4 });
+    expect(show.probes).toEqual([
+      { probe: 'landscape', records: 3, firstStep: 1, lastStep: 4, errors: 0, lastError: null },
+      { probe: 'activations', records: 2, firstStep: 1, lastStep: 3, errors: 0, lastError: null },
+    ]);
     // The final checkpoint is taken at the last step.
     expect(show.checkpoints.map((c) => c.step)).toEqual([VGG_STEPS]);
     expect(show.checkpoints[0]?.size).toBeGreaterThan(0);
@@ -179,7 +199,18 @@ describe('reading stored runs', () => {
     for (const name of ['train/loss', 'train/accuracy', 'perf/examples_per_sec'])
       expect(stepsOf(name)).toEqual(VGG_TRAIN_STEPS);
     for (const name of ['test/loss', 'test/accuracy']) expect(stepsOf(name)).toEqual(VGG_TEST_STEPS);
-    expect(rows).toHaveLength(3 * VGG_TRAIN_STEPS.length + 2 * VGG_TEST_STEPS.length);
+    expect(rows.filter((r) => !r[0]?.startsWith('probe/'))).toHaveLength(
+      3 * VGG_TRAIN_STEPS.length + 2 * VGG_TEST_STEPS.length,
+    );
+    expect(stepsOf('probe/landscape/loss_max')).toEqual([1, 2, 4]);
+
+    // The JSON export also holds the probes' structured records: here the landscape's per-eta points.
+    const landscape = json.probes.filter((r) => r.probe === 'landscape');
+    expect(landscape.map((r) => r.step)).toEqual([1, 2, 4]);
+    expect(landscape[0]?.data).toMatchObject({ multipliers: [0.5, 1, 2, 4], lr: 0.1 });
+    expect((landscape[0]?.data.losses as unknown[]).length).toBe(4);
+    const hist = json.probes.find((r) => r.probe === 'activations')?.data;
+    expect((hist?.counts as number[]).reduce((a, b) => a + b, 0)).toBe(32 * 16 * 16);
 
     // The JSON export holds the same points: same values (to the bit), same times.
     expect(json.run.id).toBe(vggId);

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import type { Command } from 'commander';
 import { UserError } from '../../../../shared/errors';
 import { parseExperiment } from '../../../../shared/configOverrides';
+import { FIGURES } from '../../../../shared/figures';
 import { PRESETS } from '../../../../shared/presets';
 import { RUN_STATUSES, type RunStatus } from '../../../../shared/runTypes';
 import type { BackendReport } from '../../../../shared/backends';
@@ -107,6 +108,19 @@ export function registerInfoCommands(program: Command): void {
                 ]),
               ),
         );
+        if (detail.probes.length > 0) {
+          print(
+            `\n${formatTable(
+              ['PROBE', 'RECORDS', 'STEPS', 'ERRORS'],
+              detail.probes.map((p) => [
+                p.probe,
+                String(p.records),
+                `${p.firstStep}-${p.lastStep}`,
+                p.errors === 0 ? '0' : `${p.errors} (last: ${p.lastError ?? ''})`,
+              ]),
+            )}`,
+          );
+        }
         print(
           detail.checkpoints.length === 0
             ? '\nno checkpoints\n'
@@ -117,7 +131,9 @@ export function registerInfoCommands(program: Command): void {
 
   program
     .command('export')
-    .description("a run's full metric history as CSV (series,step,value,time) or JSON")
+    .description(
+      "a run's full metric history as CSV (series,step,value,time) or JSON (with the probes' structured records)",
+    )
     .argument('<id>', 'run id')
     .requiredOption('--format <format>', 'csv or json')
     .option('--out <file>', 'write to a file instead of standard output')
@@ -155,7 +171,9 @@ export function registerInfoCommands(program: Command): void {
               time: r.time,
             });
           }
-          await write(`${JSON.stringify({ run, series }, null, 2)}\n`);
+          // Probe records keep non-finite numbers the same way.
+          const probes = api.probeRecords(run.id);
+          await write(`${JSON.stringify({ run, series, probes }, finiteOrString, 2)}\n`);
         }
         if (opts.out)
           await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
@@ -164,7 +182,7 @@ export function registerInfoCommands(program: Command): void {
 
   program
     .command('presets')
-    .description('the named experiments')
+    .description("the named experiments, and the paper's figures as sets of runs")
     .addOption(jsonOption())
     .action((opts: JsonOpt) => {
       if (opts.json)
@@ -172,8 +190,15 @@ export function registerInfoCommands(program: Command): void {
       print(
         formatTable(
           ['PRESET', 'DESCRIPTION'],
-          PRESETS.map((p) => [p.name, p.description]),
+          PRESETS.filter((p) => !p.name.includes('/')).map((p) => [p.name, p.description]),
         ),
+      );
+      print(
+        `\n${formatTable(
+          ['FIGURE', 'RUNS (preset FIGURE/RUN)', 'DESCRIPTION'],
+          FIGURES.map((f) => [f.name, f.runs.map((r) => r.label).join(' '), f.description]),
+        )}` +
+          '\n`normlab run --preset FIGURE` trains every run of a figure in turn; `--preset FIGURE/RUN` one of them.\n',
       );
     });
 
@@ -225,4 +250,9 @@ function backendNotes(r: BackendReport): string {
   if (typeof threadsError === 'string') notes.push(`multi-threaded build unavailable: ${threadsError}`);
   notes.push(`${Math.round(r.probeMs)} ms to start`);
   return notes.join(', ');
+}
+
+/** JSON.stringify replacer: NaN and the infinities, which JSON cannot hold, as "NaN", "Infinity", "-Infinity". */
+function finiteOrString(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }

@@ -4,6 +4,7 @@ import type { ActiveRun, NormLabApi, RunResult } from '../../../api/normlabApi';
 import { applyThreadsOption, backendOption, dbOption, threadsOption } from '../options';
 import { withApi, type DbOptions } from '../apiFromOptions';
 import { ProgressView } from '../progressView';
+import { findFigure } from '../../../../shared/figures';
 
 interface RunOptions extends DbOptions {
   preset?: string;
@@ -20,7 +21,10 @@ export function registerRunCommands(program: Command): void {
   program
     .command('run')
     .description('train a network (a preset or a config file) and store the run')
-    .option('--preset <name>', 'a named experiment (see `normlab presets`)')
+    .option(
+      '--preset <name>',
+      'a named experiment, or a figure (every run of it in turn; see `normlab presets`)',
+    )
     .option('--config <file>', 'a JSON experiment file')
     .option(
       '--set <key=value>',
@@ -35,6 +39,10 @@ export function registerRunCommands(program: Command): void {
     .action(async (opts: RunOptions) => {
       applyThreadsOption(opts.threads);
       await withApi(opts, async (api) => {
+        if (opts.preset && findFigure(opts.preset)) {
+          await runFigure(api, opts.preset, opts);
+          return;
+        }
         const config = api.buildConfig({
           ...(opts.preset ? { preset: opts.preset } : {}),
           ...(opts.config ? { configFile: opts.config } : {}),
@@ -65,6 +73,33 @@ export function registerRunCommands(program: Command): void {
 }
 
 /**
+ * Every run of a figure in turn, as one sweep. A run that diverges is a result and the next starts;
+ * Ctrl-C stops the current run (resumable) and the figure with it.
+ */
+async function runFigure(api: NormLabApi, name: string, opts: RunOptions): Promise<void> {
+  const runs = api.buildFigureConfigs(name, {
+    set: opts.set,
+    ...(opts.backend ? { backend: opts.backend } : {}),
+    ...(opts.data ? { dataDir: opts.data } : {}),
+  });
+  const sweepId = `${name}@${new Date().toISOString()}`;
+  for (const [k, r] of runs.entries()) {
+    process.stderr.write(`figure ${name}: run ${k + 1} of ${runs.length}, ${r.name}\n`);
+    const unit = r.config.data.dataset === 'cifar10' ? 'img' : 'ex';
+    const result = await follow(
+      api,
+      (listener) => api.startRun(r.config, listener, { name: r.name, sweepId }),
+      unit,
+    );
+    if (result.outcome === 'stopped' || result.outcome === 'failed') {
+      process.stderr.write(`figure ${name} stopped after ${r.name}\n`);
+      return;
+    }
+  }
+  process.stdout.write(`figure ${name}: ${runs.length} runs done (sweep ${sweepId})\n`);
+}
+
+/**
  * Runs in the foreground until the run ends. Ctrl-C stops it cleanly (checkpoint, status `stopped`,
  * resumable); a second Ctrl-C quits at once (the run is then found `interrupted` and stays resumable
  * from its last checkpoint).
@@ -73,7 +108,7 @@ async function follow(
   api: NormLabApi,
   start: (listener: (e: Parameters<ProgressView['onEvent']>[0]) => void) => ActiveRun,
   unit: string,
-): Promise<void> {
+): Promise<RunResult> {
   const view = new ProgressView(process.stderr, unit);
   const run = start((event) => view.onEvent(event));
   process.stderr.write(`run ${run.runId} (database ${api.dbPath})\n`);
@@ -98,6 +133,7 @@ async function follow(
     view.close();
   }
   report(api, result);
+  return result;
 }
 
 function report(api: NormLabApi, result: RunResult): void {
