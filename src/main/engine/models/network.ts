@@ -60,6 +60,16 @@ export interface NoiseSample {
 /** Draws the noise of one layer for one step; `shape` is the activation's shape (N, H, W, C or N, C). */
 export type NoiseSource = (layer: number, shape: readonly number[]) => NoiseSample;
 
+/**
+ * The piecewise-linear choices of one forward pass: per layer, the ReLU mask 1[a > 0] and, where a
+ * 2x2 max-pool follows, the one-hot position of each window's maximum ([N, H/2, W/2, C, 4], window
+ * order (0,0), (0,1), (1,0), (1,1); the first maximum on ties).
+ */
+export interface Gates {
+  relu: Map<number, tf.Tensor>;
+  pool: Map<number, tf.Tensor>;
+}
+
 export interface ForwardOptions {
   /** Batch statistics (true) or running estimates (false). */
   training: boolean;
@@ -82,6 +92,14 @@ export interface ForwardOptions {
     linear?: ReadonlyMap<number, tf.Tensor>;
     normalized?: ReadonlyMap<number, tf.Tensor>;
   };
+  /**
+   * `record`: store this pass's ReLU masks and max-pool choices there (tf.keep'ed; the caller
+   * disposes them). `replay`: use recorded ones instead of deciding anew, relu(a) = a 1[a_w > 0] and
+   * maxPool(a) = a at the recorded positions: the network is then linear in the activations around
+   * w, so finite differences of its gradient give the a.e. Hessian autograd would (ReLU'' = 0)
+   * instead of the jumps of switches crossed (probes/hessianVectorProduct.ts).
+   */
+  gates?: { record?: Gates; replay?: Gates };
 }
 
 export interface ForwardResult {
@@ -182,8 +200,8 @@ function forward(
         a = tf.add(a, normalizedOffset);
       }
       opts.capture?.(i, a);
-      if (layer.relu) a = tf.relu(a);
-      if (layer.kind === 'conv' && layer.pool) a = tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid');
+      if (layer.relu) a = relu(a, i, opts.gates);
+      if (layer.kind === 'conv' && layer.pool) a = maxPool2x2(a as tf.Tensor4D, i, opts.gates);
       h = a;
     }
     const out = arch.output.index;
@@ -193,6 +211,39 @@ function forward(
     return arch.output.bias ? tf.add(y, get(`layer${out}.bias`)) : y;
   });
   return { output: output as tf.Tensor2D, batchStats };
+}
+
+function relu(a: tf.Tensor, layer: number, gates: ForwardOptions['gates']): tf.Tensor {
+  const mask = gates?.replay?.relu.get(layer);
+  if (mask) return tf.mul(a, mask);
+  if (gates?.record) gates.record.relu.set(layer, tf.keep(tf.cast(tf.greater(a, 0), 'float32')));
+  return tf.relu(a);
+}
+
+function maxPool2x2(a: tf.Tensor4D, layer: number, gates: ForwardOptions['gates']): tf.Tensor {
+  const choice = gates?.replay?.pool.get(layer);
+  if (choice) return tf.sum(tf.mul(windows2x2(a), choice), 4);
+  if (gates?.record) {
+    gates.record.pool.set(layer, tf.keep(tf.oneHot(tf.argMax(windows2x2(a), 4), 4, 1, 0, 'float32')));
+  }
+  return tf.maxPool(a, 2, 2, 'valid');
+}
+
+/**
+ * [N, H, W, C] -> [N, H/2, W/2, C, 4]: the four entries of each 2x2 window, index 2 r + q for row r,
+ * column q. Reshapes and rank-4 transposes only (they have gradients on every backend; StridedSlice
+ * has none in tfjs): [N H/2, 2, W, C] -> [N H/2, W, C, 2] = [N H/2, W/2, 2 C, 2]... as below.
+ */
+function windows2x2(a: tf.Tensor4D): tf.Tensor {
+  const [n, h, w, c] = a.shape;
+  // 'valid' pooling: floor(h/2) x floor(w/2) windows; an odd last row or column is left out.
+  const [h2, w2] = [Math.floor(h / 2), Math.floor(w / 2)];
+  const even = h % 2 === 0 && w % 2 === 0 ? a : tf.slice(a, [0, 0, 0, 0], [n, 2 * h2, 2 * w2, c]);
+  // Row offset r last: [N H/2, 2, 2 W/2, C] -> [N H/2, 2 W/2, C, 2].
+  const byRow = tf.transpose(tf.reshape(even, [n * h2, 2, 2 * w2, c]), [0, 2, 3, 1]);
+  // Column offset q last: [N H/2, W/2, 2, C 2] -> [N H/2, W/2, C 2, 2], i.e. (C, r, q).
+  const byCol = tf.transpose(tf.reshape(byRow, [n * h2, w2, 2, c * 2]), [0, 1, 3, 2]);
+  return tf.reshape(byCol, [n, h2, w2, c, 4]);
 }
 
 /** z = conv3x3(h, W) + b or z = h W + b. */

@@ -20,7 +20,13 @@ import type { MetricPoint } from '../../../shared/events';
 import type { ProbesConfig, ProbeRecord } from '../../../shared/probes';
 import type { ParamMap, ParamSpec } from '../models/network';
 import { deriveSeed } from '../rng/seeds';
-import { DEFAULT_REL_STEP, gradientAt, hessianVectorProduct } from './hessianVectorProduct';
+import {
+  DEFAULT_REL_STEP,
+  disposeGates,
+  gradientAt,
+  hessianVectorProduct,
+  recordGates,
+} from './hessianVectorProduct';
 import type { ProbeContext, ProbeResult } from './probe';
 
 /**
@@ -34,7 +40,22 @@ export async function measureHessian(
 ): Promise<ProbeResult> {
   const seed = deriveSeed(ctx.config.seed, 'probe-hessian', ctx.step);
   const specs = ctx.net.params;
-  const gradAt = gradientAt(ctx);
+  // The ReLU masks and max-pool choices at w, replayed by every gradient (one forward pass).
+  const gates = recordGates(ctx);
+  try {
+    return await measureWithGates(ctx, settings, seed, specs, gradientAt(ctx, gates));
+  } finally {
+    disposeGates(gates);
+  }
+}
+
+async function measureWithGates(
+  ctx: ProbeContext,
+  settings: ProbesConfig['hessian'],
+  seed: number,
+  specs: readonly ParamSpec[],
+  gradAt: (params: ParamMap) => ParamMap,
+): Promise<ProbeResult> {
   let products = 0;
   const hvp = (v: ParamMap): ParamMap => {
     products += 1;
@@ -44,7 +65,7 @@ export async function measureHessian(
   const data: Record<string, unknown> = { relStep: DEFAULT_REL_STEP };
   const result = (): ProbeResult => {
     const record: ProbeRecord = { probe: 'hessian', step: ctx.step, data };
-    return { points, records: [record], passes: { forward: 0, backward: 2 * products } };
+    return { points, records: [record], passes: { forward: 1, backward: 2 * products } };
   };
   const point = (name: string, value: number): void => {
     points.push({ series: `probe/hessian/${name}`, step: ctx.step, value });

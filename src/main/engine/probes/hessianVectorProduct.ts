@@ -23,13 +23,16 @@
  * (ReLU'' = 0). Crossings grow like eps, their sum does not vanish as eps -> 0, and it dominates on
  * real networks: on vgg-tiny (width 1/4, batch 8) 3, 32 and 307 of 57,344 pre-activations switch at
  * relStep 1e-4, 1e-3, 1e-2 and ||Hv|| / ||v|| is 1.5, 19.5 and 5.1; on an mlp [32 -> 64 -> 64 -> 10]
- * a single switch triples it. There the probe measures curvature at the scale eps ||v|| (a
- * smoothed Hessian), and its value depends on relStep; it is also not exactly linear in v.
+ * a single switch triples it. So the probe freezes them: recordGates takes the ReLU masks and
+ * max-pool choices at w once, and every gradient of the differences replays them (network.ts
+ * ForwardOptions.gates), which makes the network linear in its activations around w; the product is
+ * then the a.e. Hessian (with BN's and the loss's own curvature), linear in v, and independent of
+ * relStep up to the smooth parts' truncation error above.
  * Two forward + backward passes per product; the norms stay on the device (no readback).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lossAndGradients } from '../models/lossAndGradients';
-import { disposeStats, type ParamMap } from '../models/network';
+import { disposeStats, type ForwardOptions, type Gates, type ParamMap } from '../models/network';
 import type { ProbeContext } from './probe';
 
 /** relStep of the eps rule above (see the measurements there). */
@@ -82,12 +85,33 @@ export function hessianVectorProduct(
  * mode, step k's own noise): the gradient oracle of hessianVectorProduct. One forward + backward pass
  * per call; the loss, output and batch statistics are released, the gradients belong to the caller.
  */
-export function gradientAt(ctx: ProbeContext): (params: ParamMap) => ParamMap {
+export function gradientAt(ctx: ProbeContext, gates?: Gates): (params: ParamMap) => ParamMap {
+  const forward: ForwardOptions = gates ? { ...ctx.forward, gates: { replay: gates } } : ctx.forward;
   return (params) => {
-    const r = lossAndGradients(ctx.net, params, ctx.x, ctx.loss, ctx.forward);
+    const r = lossAndGradients(ctx.net, params, ctx.x, ctx.loss, forward);
     r.loss.dispose();
     r.output.dispose();
     disposeStats(r.batchStats);
     return r.grads;
   };
+}
+
+/**
+ * The ReLU masks and max-pool choices of the forward pass at w = ctx.before (one extra forward pass),
+ * for gradientAt to replay: with them, every gradient the finite differences take belongs to the same
+ * linear piece of the network, and H v is the a.e. Hessian (see the module comment). The caller
+ * disposes them (disposeGates).
+ */
+export function recordGates(ctx: ProbeContext): Gates {
+  const gates: Gates = { relu: new Map(), pool: new Map() };
+  const r = ctx.net.forward(ctx.before, ctx.x, { ...ctx.forward, gates: { record: gates } });
+  r.output.dispose();
+  disposeStats(r.batchStats);
+  return gates;
+}
+
+export function disposeGates(gates: Gates): void {
+  tf.dispose([...gates.relu.values(), ...gates.pool.values()]);
+  gates.relu.clear();
+  gates.pool.clear();
 }
