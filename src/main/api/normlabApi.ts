@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ExperimentConfig } from '../../shared/config';
-import { applyOverrides, parseExperiment, type JsonObject } from '../../shared/configOverrides';
+import { applyOverrides, formatIssues, parseExperiment, type JsonObject } from '../../shared/configOverrides';
 import { UserError } from '../../shared/errors';
 import type { ProbeName } from '../../shared/probes';
 import type {
@@ -18,6 +18,10 @@ import type {
 import { FIGURES, findFigure, type Figure } from '../../shared/figures';
 import { findPreset, PRESETS, type Preset } from '../../shared/presets';
 import { openStore, type ProbeRecordFilter, type Store } from '../store';
+import { startSlice, type ActiveSlice, type SliceEvent } from '../runs/sliceRunner';
+
+export type { ActiveSlice, SliceEvent, SliceResult } from '../runs/sliceRunner';
+import { sliceSettingsSchema, type SliceJob, type SlicePoint } from '../../shared/slices';
 import { CIFAR10_FOLDER, downloadCifar10 } from '../runs/datasets/cifar10Download';
 import {
   RunManager,
@@ -76,6 +80,8 @@ export interface RunDetail {
   run: RunRecord;
   series: SeriesStats[];
   probes: ProbeSummary[];
+  /** Loss slices taken at the run's checkpoints (points: slicePoints). */
+  slices: SliceJob[];
   checkpoints: CheckpointInfo[];
 }
 
@@ -208,8 +214,7 @@ export class NormLabApi {
         `run ${runId} has no checkpoint to resume from; start it again with \`normlab run --config\` (its config is in \`normlab show ${runId} --json\`)`,
       );
     }
-    const config = parseExperiment(run.config, `the stored config of run ${runId}`);
-    if (config.data.dataset === 'cifar10') this.resolveCifarDir(config.data.dir);
+    const config = this.storedConfig(run);
     this.store.setStatus(run.id, 'queued');
     return this.runs.start(run.id, config, listener, { step: ckpt.step, bytes: ckpt.bytes });
   }
@@ -239,6 +244,7 @@ export class NormLabApi {
       run,
       series,
       probes: summarizeProbes(this.store.listProbeRecords(run.id)),
+      slices: this.store.listSliceJobs(run.id),
       checkpoints: this.store.listCheckpoints(run.id),
     };
   }
@@ -253,6 +259,83 @@ export class NormLabApi {
   exportRows(runId: string): ReturnType<Store['exportMetrics']> {
     const run = this.getRunRecord(runId);
     return this.store.exportMetrics(run.id);
+  }
+
+  // ---- loss slices -------------------------------------------------------------------------
+
+  /**
+   * Starts a loss-slice job at run `runId`'s checkpoint `step` (default: its latest). `settings` is
+   * what a user typed (shared/slices.ts sliceSettingsSchema); nothing is created unless it is valid
+   * and the checkpoint exists.
+   */
+  startSlice(
+    runId: string,
+    request: { step?: number; settings: unknown },
+    listener: (event: SliceEvent) => void,
+  ): ActiveSlice {
+    const run = this.getRunRecord(runId);
+    const parsed = sliceSettingsSchema.safeParse(request.settings);
+    if (!parsed.success) {
+      throw new UserError('usage', `invalid slice settings:\n${formatIssues(parsed.error)}`);
+    }
+    const ckpt = this.checkpointFor(run.id, request.step);
+    const config = this.storedConfig(run);
+    const jobId = this.store.createSliceJob(run.id, ckpt.step, parsed.data);
+    return startSlice(this.store, jobId, config, ckpt.bytes, listener);
+  }
+
+  /** Continues a stopped or failed slice job with the grid points it lacks. */
+  resumeSlice(jobId: string, listener: (event: SliceEvent) => void): ActiveSlice {
+    const job = this.getSliceJob(jobId);
+    if (job.status === 'completed') throw new UserError('usage', `slice ${jobId} is complete`);
+    if (job.status === 'running') {
+      throw new UserError('usage', `slice ${jobId} is running in another process; stop it there first`);
+    }
+    const run = this.getRunRecord(job.runId);
+    const ckpt = this.checkpointFor(run.id, job.step);
+    return startSlice(this.store, job.id, this.storedConfig(run), ckpt.bytes, listener);
+  }
+
+  listSlices(runId: string): SliceJob[] {
+    const run = this.getRunRecord(runId);
+    return this.store.listSliceJobs(run.id);
+  }
+
+  getSliceJob(jobId: string): SliceJob {
+    const job = this.store.getSliceJob(jobId);
+    if (!job) {
+      throw new UserError(
+        'not-found',
+        `no loss slice "${jobId}" in ${this.dbPath}; \`normlab slices RUN\` lists a run's slices`,
+      );
+    }
+    return job;
+  }
+
+  slicePoints(jobId: string): SlicePoint[] {
+    return this.store.readSlicePoints(this.getSliceJob(jobId).id);
+  }
+
+  private checkpointFor(runId: string, step: number | undefined): { step: number; bytes: Uint8Array } {
+    const ckpt =
+      step === undefined ? this.store.getLatestCheckpoint(runId) : this.store.getCheckpoint(runId, step);
+    if (!ckpt) {
+      const steps = this.store.listCheckpoints(runId).map((c) => c.step);
+      throw new UserError(
+        'checkpoint',
+        steps.length === 0
+          ? `run ${runId} has no checkpoint yet; a slice needs stored weights`
+          : `run ${runId} has no checkpoint at step ${step}; it has checkpoints at steps ${steps.join(', ')} ` +
+              '(schedule.keepCheckpoints keeps the newest ones)',
+      );
+    }
+    return ckpt;
+  }
+
+  private storedConfig(run: RunRecord): ExperimentConfig {
+    const config = parseExperiment(run.config, `the stored config of run ${run.id}`);
+    if (config.data.dataset === 'cifar10') this.resolveCifarDir(config.data.dir);
+    return config;
   }
 
   // ---- machine -----------------------------------------------------------------------------

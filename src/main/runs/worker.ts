@@ -9,6 +9,7 @@ import { toErrorInfo } from '../../shared/errors';
 import { describeBackends, initBackend } from '../engine/backends';
 import { preferWasmThreadsFor } from '../engine/backends/wasm/wasmThreads';
 import { createTask } from '../engine/tasks/createTask';
+import { runLossSlice, type SliceOutcome } from '../engine/probes/lossSliceJob';
 import {
   benchmarkProbeOverhead,
   benchmarkTraining,
@@ -77,6 +78,24 @@ async function runBench(
   }
 }
 
+async function runSlice(message: Extract<HostToWorker, { type: 'slice' }>): Promise<SliceOutcome> {
+  const { config, settings } = message;
+  preferWasmThreadsFor(config);
+  const backend = await initBackend(config.backend);
+  post({ type: 'slice-started', backend });
+  const stored = new Set(message.stored.map(([i, j]) => `${i},${j}`));
+  return runLossSlice(
+    { config, task: createTask(config), checkpoint: message.checkpoint, settings },
+    async (i, j, loss) => {
+      post({ type: 'slice-point', i, j, loss });
+      // Let a stop request in.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    },
+    (i, j) => stored.has(`${i},${j}`),
+    () => control === 'stop',
+  );
+}
+
 port.on('message', (message: HostToWorker) => {
   switch (message.type) {
     case 'train':
@@ -90,6 +109,11 @@ port.on('message', (message: HostToWorker) => {
     case 'bench':
       runBench(message.backend, message.specs, message.probeSpecs ?? [])
         .then(() => post({ type: 'event', event: { type: 'ended', outcome: 'completed', step: 0 } }))
+        .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
+      break;
+    case 'slice':
+      runSlice(message)
+        .then((outcome) => post({ type: 'slice-ended', outcome }))
         .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
       break;
     case 'control':

@@ -11,6 +11,7 @@ import type {
   ProbeOverheadSpec,
 } from '../engine/training/benchmark';
 import type { ErrorInfo } from '../../shared/errors';
+import type { SliceSettings } from '../../shared/slices';
 import type { RunEvent } from '../../shared/events';
 import type { BackendReport } from '../engine/backends/types';
 
@@ -18,7 +19,15 @@ export type HostToWorker =
   | { type: 'train'; config: ExperimentConfig; resumeFrom?: Uint8Array }
   | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
   | { type: 'describe-backends' }
-  | { type: 'bench'; backend: BackendName; specs: BenchSpec[]; probeSpecs?: ProbeOverheadSpec[] };
+  | { type: 'bench'; backend: BackendName; specs: BenchSpec[]; probeSpecs?: ProbeOverheadSpec[] }
+  /** A loss-slice job at a checkpoint; `stored` lists the grid points (i, j) it already has. */
+  | {
+      type: 'slice';
+      config: ExperimentConfig;
+      checkpoint: Uint8Array;
+      settings: SliceSettings;
+      stored: [number, number][];
+    };
 
 export type WorkerToHost =
   | { type: 'event'; event: RunEvent }
@@ -26,4 +35,7 @@ export type WorkerToHost =
   | { type: 'failed'; error: ErrorInfo }
   | { type: 'backends'; reports: BackendReport[] }
   | { type: 'bench'; backend: BackendInfo; result: BenchResult }
-  | { type: 'probe-bench'; backend: BackendInfo; result: ProbeOverheadResult };
+  | { type: 'probe-bench'; backend: BackendInfo; result: ProbeOverheadResult }
+  | { type: 'slice-started'; backend: BackendInfo }
+  | { type: 'slice-point'; i: number; j: number; loss: number }
+  | { type: 'slice-ended'; outcome: 'completed' | 'stopped' };

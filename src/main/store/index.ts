@@ -18,6 +18,7 @@ import type {
   StoredProbeRecord,
 } from '../../shared/runTypes';
 import type { ProbeRecord } from '../../shared/probes';
+import type { SliceJob, SlicePoint, SliceSettings, SliceStatus } from '../../shared/slices';
 import { BucketReader } from './buckets';
 import type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
 import { CheckpointsRepo } from './checkpoints';
@@ -32,6 +33,8 @@ import type { CreateRunMeta, FinishInfo, RunningInfo, UnfinishedRunStatus } from
 import { RunsRepo } from './runs';
 import type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 import { SeriesRepo } from './series';
+import type { SlicePointInput } from './sliceJobs';
+import { SliceJobsRepo } from './sliceJobs';
 import { toStoreError } from './sqliteErrors';
 
 export type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
@@ -42,11 +45,16 @@ export type { ListLogOptions } from './runLog';
 export type { ProbeRecordFilter } from './probeRecords';
 export type { CreateRunMeta, FinishInfo, RunningInfo, UnfinishedRunStatus } from './runs';
 export type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
+export type { SlicePointInput } from './sliceJobs';
+export { sliceJobNotFound } from './sliceJobs';
 export { MAX_BUCKETS } from './buckets';
 export { SCHEMA_VERSION } from './migrations';
 
 export interface StoreOptions {
-  /** Mark runs whose process died `interrupted` while opening (default true). */
+  /**
+   * While opening, mark runs whose process died `interrupted` and their running loss-slice jobs
+   * `stopped` (default true).
+   */
   recover?: boolean;
   busyTimeoutMs?: number;
 }
@@ -59,7 +67,10 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
   );
   try {
     const store = new Store(db);
-    if (options.recover ?? true) store.recoverInterrupted();
+    if (options.recover ?? true) {
+      store.recoverInterrupted();
+      store.recoverSliceJobs();
+    }
     return store;
   } catch (e) {
     db.close();
@@ -75,6 +86,7 @@ export class Store {
   private readonly checkpoints: CheckpointsRepo;
   private readonly log: RunLogRepo;
   private readonly probeRecords: ProbeRecordsRepo;
+  private readonly sliceJobs: SliceJobsRepo;
   private readonly writers = new Set<PointWriter>();
 
   /** Use openStore; `db` must have been opened by openDatabase. */
@@ -86,6 +98,7 @@ export class Store {
     this.checkpoints = new CheckpointsRepo(db);
     this.log = new RunLogRepo(db);
     this.probeRecords = new ProbeRecordsRepo(db);
+    this.sliceJobs = new SliceJobsRepo(db);
   }
 
   // Runs
@@ -234,6 +247,60 @@ export class Store {
   listProbeRecords(runId: string, filter: ProbeRecordFilter = {}): StoredProbeRecord[] {
     this.runs.require(runId);
     return this.probeRecords.list(runId, filter);
+  }
+
+  // Loss-slice jobs (shared/slices.ts; deleting the run deletes them with their points)
+
+  /** Adds a `queued` slice job on the run's checkpoint at `step`; returns its id. */
+  createSliceJob(runId: string, step: number, settings: SliceSettings): string {
+    return this.guard(() => this.sliceJobs.create(runId, step, settings));
+  }
+
+  /** The job with done = points stored so far and total = sliceTotal(settings). */
+  getSliceJob(id: string): SliceJob | undefined {
+    return this.sliceJobs.get(id);
+  }
+
+  /** The run's slice jobs, oldest first. */
+  listSliceJobs(runId: string): SliceJob[] {
+    this.runs.require(runId);
+    return this.sliceJobs.list(runId);
+  }
+
+  /**
+   * Sets the job's status and error (null unless given) and bumps updated_at. The owner recorded is
+   * `ownerPid` if given, else this process for `running` and nobody otherwise; recoverSliceJobs
+   * stops running jobs whose owner is gone.
+   */
+  setSliceStatus(id: string, status: SliceStatus, error?: string | null, ownerPid?: number | null): void {
+    this.guard(() => this.sliceJobs.setStatus(id, status, error ?? null, ownerPid));
+  }
+
+  /** Stores grid points (NaN and +-Infinity kept; a repeated (i, j) replaces) in one transaction. */
+  appendSlicePoints(id: string, points: readonly SlicePointInput[]): void {
+    this.guard(() => this.sliceJobs.appendPoints(id, points));
+  }
+
+  /** The job's stored points, i (alpha) outer and j (beta) inner, with their alpha and beta. */
+  readSlicePoints(id: string): SlicePoint[] {
+    return this.guard(() => this.sliceJobs.readPoints(id));
+  }
+
+  /**
+   * Marks `stopped` (resumable, points kept) the slice jobs left running by a process that no longer
+   * exists (see processOwner.ts); returns their ids. openStore calls it.
+   */
+  recoverSliceJobs(options: { force?: boolean } = {}): string[] {
+    const orphans = this.sliceJobs.findOrphaned(options);
+    if (orphans.length === 0) return [];
+    return this.guard(() =>
+      this.db
+        .transaction(() =>
+          // Re-checked under the write lock: another process may have recovered or resumed it.
+          orphans.flatMap((job) => (this.sliceJobs.stopOrphan(job) ? [job.id] : [])),
+        )
+        .immediate(),
+    );
   }
 
   // Checkpoints

@@ -109,6 +109,40 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: 'loss slice jobs',
+    up(db) {
+      db.exec(`
+        -- A loss-slice job (shared/slices.ts): L(w + alpha d1 (+ beta d2)) over a grid at the run's
+        -- checkpoint at \`step\`. settings is the SliceSettings JSON; owner_pid/owner_host name the
+        -- process computing it while running (see processOwner.ts), so a dead one's job is stopped.
+        CREATE TABLE slice_jobs (
+          id TEXT PRIMARY KEY,
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          step INTEGER NOT NULL,
+          settings TEXT NOT NULL CHECK (json_valid(settings)),
+          status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'stopped', 'completed', 'failed')),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL,
+          error TEXT,
+          owner_pid INTEGER,
+          owner_host TEXT
+        );
+        CREATE INDEX slice_jobs_by_run ON slice_jobs (run_id, created_at);
+
+        -- One loss per grid point (i: alpha index, j: beta index, 0 for a curve), stored as it is
+        -- computed; (loss, nf) as points' (value, nf), see nonFinite.ts.
+        CREATE TABLE slice_points (
+          job_id TEXT NOT NULL REFERENCES slice_jobs (id) ON DELETE CASCADE,
+          i INTEGER NOT NULL,
+          j INTEGER NOT NULL,
+          loss REAL,
+          nf INTEGER NOT NULL DEFAULT 0 CHECK (nf BETWEEN 0 AND 4),
+          PRIMARY KEY (job_id, i, j)
+        ) WITHOUT ROWID;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -27,3 +27,26 @@ export function isOwnerAlive(owner: { pid: number | null; host: string | null })
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
+
+export interface OwnedRow {
+  id: string;
+  owner_pid: number | null;
+  owner_host: string | null;
+}
+
+/**
+ * The rows (runs or jobs marked running) whose owner is gone; `force` takes every owner but this
+ * process. The owner each was found with is kept, so the caller's update can re-check it.
+ */
+export function orphanedRows(
+  rows: readonly OwnedRow[],
+  options: { force?: boolean } = {},
+): { id: string; pid: number | null; host: string | null }[] {
+  const self = currentOwner();
+  return rows
+    .map((row) => ({ id: row.id, pid: row.owner_pid, host: row.owner_host }))
+    .filter((row) => {
+      const mine = row.pid === self.pid && row.host === self.host;
+      return options.force ? !mine : !isOwnerAlive(row);
+    });
+}

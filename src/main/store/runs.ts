@@ -7,7 +7,7 @@ import type { ExperimentConfig } from '../../shared/config';
 import { UserError } from '../../shared/errors';
 import type { FinishedRunStatus, RunListFilter, RunRecord, RunStatus } from '../../shared/runTypes';
 import { FINISHED_RUN_STATUSES, LIVE_RUN_STATUSES } from '../../shared/runTypes';
-import { currentOwner, isOwnerAlive } from './processOwner';
+import { currentOwner, orphanedRows } from './processOwner';
 import { newRunId } from './runId';
 import { sqliteCode } from './sqliteErrors';
 
@@ -226,14 +226,7 @@ export class RunsRepo {
    * unless there is something to recover.
    */
   findOrphaned(options: { force?: boolean } = {}): OrphanedRun[] {
-    const self = currentOwner();
-    return this.sql.live
-      .all()
-      .map((row) => ({ id: row.id, pid: row.owner_pid, host: row.owner_host }))
-      .filter((run) => {
-        const mine = run.pid === self.pid && run.host === self.host;
-        return options.force ? !mine : !isOwnerAlive(run);
-      });
+    return orphanedRows(this.sql.live.all(), options);
   }
 
   /**

@@ -106,9 +106,4 @@ export async function evaluateSlice(
   }
 }
 
-/** n evenly spaced values from `from` to `to`, both included ([from] for n = 1, [] for n < 1). */
-export function linspace(from: number, to: number, n: number): number[] {
-  if (n < 1) return [];
-  if (n === 1) return [from];
-  return Array.from({ length: n }, (_, k) => (k === n - 1 ? to : from + ((to - from) * k) / (n - 1)));
-}
+export { linspace } from '../../../shared/slices';

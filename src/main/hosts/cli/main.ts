@@ -9,6 +9,7 @@ import { registerDataCommands } from './commands/dataCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerInfoCommands } from './commands/infoCommands';
 import { registerSettingsCommands } from './commands/settingsCommands';
+import { registerSliceCommands } from './commands/sliceCommands';
 
 export function buildProgram(): Command {
   const program = new Command('normlab')
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerInfoCommands(program);
   registerDataCommands(program);
   registerSettingsCommands(program);
+  registerSliceCommands(program);
   return program;
 }
 

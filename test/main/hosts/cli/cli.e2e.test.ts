@@ -271,6 +271,47 @@ describe('machine and experiment info', () => {
   });
 });
 
+describe('loss slices', () => {
+  it('slice takes a curve at the latest checkpoint; slices, show and export list it', async () => {
+    const r = await runCli(
+      ['slice', vggId, '--points', '3', '--batches', '1', '--from', '-0.5', '--to', '0.5'],
+      home,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const id = /^slice ([0-9a-z]{8}) completed 3 points$/m.exec(r.stdout)?.[1];
+    expect(id, r.stdout).toBeDefined();
+    expect(r.stderr).toMatch(/point 3\/3 \(i=2, j=0\) loss \d/);
+    const jobs = await runCliJson<
+      { id: string; step: number; status: string; points: { alpha: number; loss: number }[] }[]
+    >(['slices', vggId, '--json'], home);
+    expect(jobs).toHaveLength(1);
+    expect(jobs[0]).toMatchObject({ id, step: VGG_STEPS, status: 'completed' });
+    expect(jobs[0]?.points.map((p) => p.alpha)).toEqual([-0.5, 0, 0.5]);
+    const show = await runCli(['show', vggId], home);
+    expect(show.stdout).toMatch(new RegExp(`loss slices: ${id} \\(step ${VGG_STEPS}, 1D, 3/3, completed\\)`));
+    const exported = await runCliJson<{ slices: { id: string; points: unknown[] }[] }>(
+      ['export', vggId, '--format', 'json'],
+      home,
+    );
+    expect(exported.slices.map((j) => [j.id, j.points.length])).toEqual([[id, 3]]);
+  });
+
+  it('says what is wrong with a slice request, storing nothing', async () => {
+    const [noStep, badDims, neither, unknown] = await Promise.all([
+      runCli(['slice', vggId, '--step', '2'], home),
+      runCli(['slice', vggId, '--dims', '3'], home),
+      runCli(['slice'], home),
+      runCli(['slice', '--resume', 'zzzzzzzz'], home),
+    ]);
+    expectUserError(noStep, new RegExp(`no checkpoint at step 2; it has checkpoints at steps ${VGG_STEPS}`));
+    expectUserError(badDims, /invalid slice settings:\n.*dims/);
+    expectUserError(neither, /give a run id to start a slice, or --resume SLICE/);
+    expectUserError(unknown, /no loss slice "zzzzzzzz"/);
+    const jobs = await runCliJson<unknown[]>(['slices', vggId, '--json'], home);
+    expect(jobs).toHaveLength(1);
+  });
+});
+
 describe('user errors exit 2 with a message and no stack trace', () => {
   it('unknown preset', async () => {
     const r = await runCli(['run', '--preset', 'no-such-preset'], home);

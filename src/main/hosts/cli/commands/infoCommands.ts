@@ -10,6 +10,7 @@ import type { BackendReport } from '../../../../shared/backends';
 import { describeBackends } from '../../../api/machine';
 import { withApi, type DbOptions } from '../apiFromOptions';
 import { csvLine } from '../csv';
+import { finiteOrString } from '../json';
 import { applyThreadsOption, dbOption, jsonOption, parseCount, threadsOption } from '../options';
 import { formatTable } from '../table';
 
@@ -121,6 +122,13 @@ export function registerInfoCommands(program: Command): void {
             )}`,
           );
         }
+        if (detail.slices.length > 0) {
+          print(
+            `\nloss slices: ${detail.slices
+              .map((j) => `${j.id} (step ${j.step}, ${j.settings.dims}D, ${j.done}/${j.total}, ${j.status})`)
+              .join(', ')}; \`normlab slices ${run.id}\` has them\n`,
+          );
+        }
         print(
           detail.checkpoints.length === 0
             ? '\nno checkpoints\n'
@@ -173,7 +181,8 @@ export function registerInfoCommands(program: Command): void {
           }
           // Probe records keep non-finite numbers the same way.
           const probes = api.probeRecords(run.id);
-          await write(`${JSON.stringify({ run, series, probes }, finiteOrString, 2)}\n`);
+          const slices = api.listSlices(run.id).map((job) => ({ ...job, points: api.slicePoints(job.id) }));
+          await write(`${JSON.stringify({ run, series, probes, slices }, finiteOrString, 2)}\n`);
         }
         if (opts.out)
           await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
@@ -250,9 +259,4 @@ function backendNotes(r: BackendReport): string {
   if (typeof threadsError === 'string') notes.push(`multi-threaded build unavailable: ${threadsError}`);
   notes.push(`${Math.round(r.probeMs)} ms to start`);
   return notes.join(', ');
-}
-
-/** JSON.stringify replacer: NaN and the infinities, which JSON cannot hold, as "NaN", "Infinity", "-Infinity". */
-function finiteOrString(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
 }
