@@ -3,7 +3,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema } from '../../../../src/shared/config';
 import { buildNetwork } from '../../../../src/main/engine/models/network';
-import { benchmarkTraining, type BenchSpec } from '../../../../src/main/engine/training/benchmark';
+import {
+  benchmarkProbeOverhead,
+  benchmarkTraining,
+  type BenchSpec,
+} from '../../../../src/main/engine/training/benchmark';
+import { setupWasmBackend } from '../../../../src/main/engine/backends/wasm';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -48,4 +53,41 @@ describe('benchmarkTraining', () => {
     const conv = 32 * 32 * 3 * 16 * 9 + 16 * 16 * 16 * 32 * 9 + 8 * 8 * 32 * 64 * 9;
     expect(net.flopsPerExample()).toBe(2 * conv + 2 * 64 * 4 * 4 * 10);
   });
+});
+
+describe('benchmarkProbeOverhead', () => {
+  it('measures each probe of a preset at its cadence against the step time, on wasm, leaking nothing', async () => {
+    await setupWasmBackend();
+    try {
+      const before = tf.memory().numTensors;
+      const r = await benchmarkProbeOverhead({
+        preset: 'vgg16-bn-cpu',
+        batchSize: 4,
+        warmupSteps: 1,
+        timedSteps: 1,
+      });
+      expect(tf.memory().numTensors).toBe(before);
+      expect(r).toMatchObject({ network: 'vgg16', normalization: 'batch', preset: 'vgg16-bn-cpu' });
+      expect(r.stepMs).toBeGreaterThan(0);
+      const byName = new Map(r.probes.map((p) => [p.probe, p]));
+      // The preset's default set: landscape, ICS of layers 5 and 10, activations, BN terms every 100;
+      // the norms with the train metrics (every 20 at CPU scale).
+      expect([...byName.keys()].sort()).toEqual(['activations', 'bnGradients', 'ics', 'landscape', 'norms']);
+      expect(byName.get('landscape')).toMatchObject({ every: 100, forwardPasses: 0, backwardPasses: 4 });
+      expect(byName.get('ics')).toMatchObject({ every: 100, backwardPasses: 2 });
+      expect(byName.get('activations')).toMatchObject({ every: 100, forwardPasses: 1, backwardPasses: 0 });
+      expect(byName.get('bnGradients')).toMatchObject({ every: 100, backwardPasses: 1 });
+      expect(byName.get('norms')).toMatchObject({ every: 20, forwardPasses: 0, backwardPasses: 0 });
+      for (const p of r.probes) {
+        expect(p.ms).toBeGreaterThan(0);
+        expect(p.overhead).toBeCloseTo(p.ms / (p.every * r.stepMs), 12);
+      }
+      expect(r.overhead).toBeCloseTo(
+        r.probes.reduce((s, p) => s + p.overhead, 0),
+        12,
+      );
+    } finally {
+      await tf.setBackend('cpu');
+    }
+  }, 120_000);
 });
