@@ -271,6 +271,29 @@ describe('machine and experiment info', () => {
   });
 });
 
+describe('figures', () => {
+  it('run --preset FIGURE trains every run of the figure in turn, as one sweep, overrides applied to each', async () => {
+    const fig = dirs.make();
+    const r = await runCli(
+      ['run', '--preset', 'fig10', '--backend', 'wasm', ...setArgs('schedule.steps=3')],
+      fig,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/figure fig10: run 1 of 2, fig10\/plain/);
+    expect(r.stderr).toMatch(/figure fig10: run 2 of 2, fig10\/bn/);
+    expect(r.stdout).toMatch(/^figure fig10: 2 runs done \(sweep fig10@/m);
+    const runs = await runCliJson<RunRecord[]>(['list', '--json'], fig);
+    expect(runs.map((x) => [x.name, x.status, x.lastStep]).sort()).toEqual([
+      ['fig10/bn', 'completed', 3],
+      ['fig10/plain', 'completed', 3],
+    ]);
+    expect(new Set(runs.map((x) => x.sweepId)).size).toBe(1);
+    // Fig 10 is the landscape on the DLN: probed at step 1 (and every 50).
+    const show = await runCliJson<ShowJson>(['show', runs[0]?.id ?? '', '--json'], fig);
+    expect(show.probes.map((p) => [p.probe, p.records])).toEqual([['landscape', 1]]);
+  });
+});
+
 describe('loss slices', () => {
   it('slice takes a curve at the latest checkpoint; slices, show and export list it', async () => {
     const r = await runCli(
