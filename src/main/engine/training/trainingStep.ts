@@ -53,8 +53,13 @@ export async function trainingStep(
   const outcome: StepOutcome = { loss, accuracy, stepMs, probePoints: [], probeRecords: [], probeMs: 0 };
   if (!probeInput) return outcome;
   if (!Number.isFinite(loss)) {
-    // A diverged step ends the run; there is nothing left to probe.
+    // A diverged step ends the run: each due probe records why it has nothing to measure.
     tf.dispose([...Object.values(probeInput.before), ...Object.values(probeInput.grads)]);
+    outcome.probeRecords = probes.due(k).map((probe) => ({
+      probe,
+      step: k,
+      data: { error: `the training loss is ${loss} at this step (the run diverged)` },
+    }));
     return outcome;
   }
   const probed = await probes.run(probeInput, {

@@ -106,3 +106,34 @@ describe.each(['noisy-batch', 'batch'] as const)('training with every probe on, 
     expect(on.tensorsAfter).toBe(off.tensorsAfter);
   });
 });
+
+describe('a diverging run with probes', () => {
+  it('records at the diverged step why each due probe has nothing to measure, and ends diverged', async () => {
+    const c = experimentSchema.parse({
+      model: { network: 'dln25', normalization: 'none' },
+      data: { dataset: 'dln-synthetic', samples: 100 },
+      optimizer: { lr: 1 },
+      schedule: { steps: 50, batchSize: 100, trainMetricsEvery: 1, testMetricsEvery: 0, checkpointEvery: 0 },
+      probes: { landscape: { every: 1 } },
+    });
+    const records: ProbeRecord[] = [];
+    const result = await train({
+      config: c,
+      task: createTask(c),
+      backend,
+      hooks: {
+        emit: (e) => {
+          if (e.type === 'probes') records.push(...e.records);
+        },
+        saveCheckpoint: () => undefined,
+        control: () => 'run',
+        waitForResume: () => Promise.resolve('run'),
+      },
+    });
+    expect(result.outcome).toBe('diverged');
+    const at = records.filter((r) => r.step === result.divergedAtStep);
+    expect(at.map((r) => r.probe).sort()).toEqual(['landscape', 'norms']);
+    for (const r of at)
+      expect(r.data.error).toMatch(/the training loss is (NaN|Infinity) at this step \(the run diverged\)/);
+  }, 60_000);
+});
