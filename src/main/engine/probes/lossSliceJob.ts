@@ -23,7 +23,7 @@ export interface LossSliceJob {
   settings: SliceSettings;
 }
 
-/** Thrown by `done` (or returned by `stop`) to end the job early; the points so far are kept. */
+/** 'stopped' when `stop()` said so after a point: the points so far are kept, the rest left to a resume. */
 export type SliceOutcome = 'completed' | 'stopped';
 
 export async function runLossSlice(
