@@ -50,6 +50,9 @@ export function benchBackend(
             out.info = m.backend;
             out.results.push(m.result);
             onResult?.(m.result);
+          } else if (m.type === 'probe-bench') {
+            out.info = m.backend;
+            out.probeResults.push(m.result);
           } else if (m.type === 'failed') {
             out.error = m.error.message;
             void host.terminate().then(() => resolve(out));

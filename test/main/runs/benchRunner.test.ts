@@ -28,3 +28,17 @@ describe('benchBackend', () => {
     expect(out.error).toMatch(/NORMLAB_WASM_THREADS must be a whole number of threads from 1 to 8/);
   });
 });
+
+describe('benchBackend with a probe-overhead measurement', () => {
+  it('returns the overhead of the preset the host asked for, next to the throughput', async () => {
+    const out = await benchBackend('wasm', [spec], undefined, 2, [
+      { preset: 'vgg-tiny-bn', batchSize: 4, warmupSteps: 0, timedSteps: 1 },
+    ]);
+    expect(out.error).toBeUndefined();
+    expect(out.results).toHaveLength(1);
+    expect(out.probeResults).toHaveLength(1);
+    expect(out.probeResults[0]).toMatchObject({ preset: 'vgg-tiny-bn', network: 'vgg-tiny' });
+    // vgg-tiny-bn has only the default norms (with the train metrics).
+    expect(out.probeResults[0]?.probes.map((p) => p.probe)).toEqual(['norms']);
+  }, 60_000);
+});
