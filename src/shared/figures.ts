@@ -8,7 +8,7 @@
 import type { ExperimentInput, NormalizationName } from './config';
 import type { ProbesConfig } from './probes';
 
-type ProbesInput = { [K in keyof ProbesConfig]?: Partial<ProbesConfig[K]> };
+export type ProbesInput = { [K in keyof ProbesConfig]?: Partial<ProbesConfig[K]> };
 
 export interface FigureRun {
   /** Preset name: FIGURE/LABEL. */
@@ -40,7 +40,11 @@ const NORM_LABEL: Record<NormalizationName, string> = {
 
 const FIVE: NormalizationName[] = ['none', 'batch', 'l1', 'l2', 'linf'];
 
-function vgg(
+/**
+ * PAPER.md section 2's VGG protocol: vgg16, plain SGD, batch 128; paper scale 15k steps, CPU scale
+ * width 1/4 and 2k steps. The base presets (presets.ts) use it too.
+ */
+export function vggProtocol(
   scale: 'paper' | 'cpu',
   normalization: NormalizationName,
   lr: number,
@@ -62,7 +66,12 @@ function vgg(
   };
 }
 
-function dln(normalization: NormalizationName, lr: number, probes: ProbesInput): ExperimentInput {
+/** PAPER.md section 2's DLN protocol: full-batch GD on 1,000 samples, 10k steps. */
+export function dlnProtocol(
+  normalization: NormalizationName,
+  lr: number,
+  probes: ProbesInput,
+): ExperimentInput {
   return {
     model: { network: 'dln25', normalization },
     data: { dataset: 'dln-synthetic', samples: 1000, dim: 10 },
@@ -246,8 +255,8 @@ function buildFigure(spec: FigureSpec, scale: 'paper' | 'cpu'): Figure {
         label: l,
         config:
           run.net === 'vgg'
-            ? vgg(scale, run.norm, run.lr, run.probes(VGG_EVERY))
-            : dln(run.norm, run.lr, run.probes(DLN_EVERY)),
+            ? vggProtocol(scale, run.norm, run.lr, run.probes(VGG_EVERY))
+            : dlnProtocol(run.norm, run.lr, run.probes(DLN_EVERY)),
       };
     }),
   };

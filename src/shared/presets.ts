@@ -8,7 +8,7 @@
  * metrics. Every figure of PAPER.md section 5 adds its runs as FIGURE/LABEL presets (figures.ts).
  */
 import type { ExperimentInput } from './config';
-import { FIGURES } from './figures';
+import { dlnProtocol, FIGURES, vggProtocol, type ProbesInput } from './figures';
 
 export interface Preset {
   name: string;
@@ -17,7 +17,7 @@ export interface Preset {
 }
 
 /** vgg16's default probes: Fig 3a's ICS layers, Fig 2's activation layers, every 100 steps. */
-const VGG_PROBES: ExperimentInput['probes'] = {
+const VGG_PROBES: ProbesInput = {
   landscape: { every: 100 },
   ics: { every: 100, layers: [5, 10] },
   activations: { every: 100, layers: [2, 9, 13] },
@@ -25,54 +25,21 @@ const VGG_PROBES: ExperimentInput['probes'] = {
 };
 
 /** The DLN's default probes: Fig 3b's ICS layers, every 50 steps. */
-const DLN_PROBES: ExperimentInput['probes'] = {
+const DLN_PROBES: ProbesInput = {
   landscape: { every: 50 },
   ics: { every: 50, layers: [9, 17] },
   activations: { every: 50, layers: [9, 17] },
   bnGradients: { every: 50 },
 };
 
-const vggPaper = (normalization: 'none' | 'batch'): ExperimentInput => ({
-  model: { network: 'vgg16', normalization },
-  data: { dataset: 'cifar10' },
-  optimizer: { name: 'sgd', lr: 0.1 },
-  schedule: {
-    steps: 15_000,
-    batchSize: 128,
-    trainMetricsEvery: 100,
-    testMetricsEvery: 1000,
-    checkpointEvery: 1000,
-  },
-  probes: VGG_PROBES,
-});
+const vggPaper = (normalization: 'none' | 'batch'): ExperimentInput =>
+  vggProtocol('paper', normalization, 0.1, VGG_PROBES);
 
-const vggCpu = (normalization: 'none' | 'batch'): ExperimentInput => ({
-  model: { network: 'vgg16', widthMultiplier: 0.25, normalization },
-  data: { dataset: 'cifar10' },
-  optimizer: { name: 'sgd', lr: 0.1 },
-  schedule: {
-    steps: 2000,
-    batchSize: 128,
-    trainMetricsEvery: 20,
-    testMetricsEvery: 500,
-    checkpointEvery: 250,
-  },
-  probes: VGG_PROBES,
-});
+const vggCpu = (normalization: 'none' | 'batch'): ExperimentInput =>
+  vggProtocol('cpu', normalization, 0.1, VGG_PROBES);
 
-const dln = (normalization: 'none' | 'batch'): ExperimentInput => ({
-  model: { network: 'dln25', normalization },
-  data: { dataset: 'dln-synthetic', samples: 1000, dim: 10 },
-  optimizer: { name: 'sgd', lr: 1e-6 },
-  schedule: {
-    steps: 10_000,
-    batchSize: 1000,
-    trainMetricsEvery: 10,
-    testMetricsEvery: 0,
-    checkpointEvery: 1000,
-  },
-  probes: DLN_PROBES,
-});
+const dln = (normalization: 'none' | 'batch'): ExperimentInput =>
+  dlnProtocol(normalization, 1e-6, DLN_PROBES);
 
 export const PRESETS: readonly Preset[] = [
   {
