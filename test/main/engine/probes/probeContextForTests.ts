@@ -1,21 +1,20 @@
 /**
  * A small ProbeContext for the activation, norm and BN-gradient probe tests: a network built from a
- * model config, random weights w_{k-1}, a random batch with class labels, g = grad L(w_{k-1}) from
- * lossAndGradients, and w_k = w_{k-1} - lr g (one SGD step).
+ * model config, random weights w_{k-1} (gamma, beta and biases optionally drawn), a random batch with
+ * class labels and the step's noise; the step itself is makeProbeContext's.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { experimentSchema, modelSchema, type ModelConfig } from '../../../../src/shared/config';
 import { softmaxCrossEntropy } from '../../../../src/main/engine/losses/crossEntropy';
-import { lossAndGradients } from '../../../../src/main/engine/models/lossAndGradients';
 import {
   buildNetwork,
-  disposeStats,
   initParams,
   type ForwardOptions,
   type ParamMap,
 } from '../../../../src/main/engine/models/network';
 import { makeAlgorithm1Noise } from '../../../../src/main/engine/norms/noisyBatchNorm';
 import type { ProbeContext } from '../../../../src/main/engine/probes/probe';
+import { contextTensors, makeProbeContext } from './probeTestContext';
 
 export interface TestContextInput {
   model: Partial<ModelConfig> & { network: ModelConfig['network'] };
@@ -64,22 +63,10 @@ export function buildTestContext(input: TestContextInput): TestContext {
   const x = tf.randomNormal([input.batch, ...input.inputShape], 0, 1, 'float32', seed + 1);
   const labels = Array.from({ length: input.batch }, (_, n) => (n * 7 + seed) % input.classes);
   const y = tf.tensor1d(labels, 'int32');
-  const loss = (output: tf.Tensor2D): tf.Scalar => softmaxCrossEntropy(output, y);
   const forward: ForwardOptions = {
     training: true,
     ...(model.normalization === 'noisy-batch' ? { noise: makeAlgorithm1Noise(model.noisy, seed + 2) } : {}),
   };
-  const r = lossAndGradients(net, before, x, loss, forward);
-  r.output.dispose();
-  disposeStats(r.batchStats);
-  const lossValue = r.loss.dataSync()[0] as number;
-  r.loss.dispose();
-  const after: ParamMap = {};
-  for (const p of net.params) {
-    after[p.name] = tf.tidy(() =>
-      tf.sub(before[p.name] as tf.Tensor, tf.mul(r.grads[p.name] as tf.Tensor, lr)),
-    );
-  }
   const config = experimentSchema.parse({
     seed: input.runSeed ?? 0,
     model,
@@ -87,22 +74,26 @@ export function buildTestContext(input: TestContextInput): TestContext {
     optimizer: { name: 'sgd', lr },
     schedule: { steps: 10 },
   });
-  const ctx: ProbeContext = {
+  const made = makeProbeContext({
     net,
-    config,
-    step: input.step ?? 1,
-    before,
-    after,
-    grads: r.grads,
+    params: before,
     x,
     y,
-    loss,
-    forward,
-    lossValue,
+    loss: softmaxCrossEntropy,
     lr,
+    forward,
+    config,
+    ...(input.step !== undefined ? { step: input.step } : {}),
+  });
+  const tensors = contextTensors(made.ctx);
+  return {
+    ctx: made.ctx,
+    tensors,
+    dispose: () => {
+      made.dispose();
+      tf.dispose([...Object.values(before), x, y]);
+    },
   };
-  const tensors = [...Object.values(before), ...Object.values(after), ...Object.values(r.grads), x, y];
-  return { ctx, tensors, dispose: () => tensors.forEach((t) => t.dispose()) };
 }
 
 function biasRange(input: TestContextInput): [number, number] | null {
