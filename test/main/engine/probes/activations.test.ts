@@ -4,24 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { disposeStats } from '../../../../src/main/engine/models/network';
 import { measureActivations, probedUnit } from '../../../../src/main/engine/probes/activations';
 import type { ProbeContext } from '../../../../src/main/engine/probes/probe';
+import { at, must } from '../../../helpers/defined';
 import { buildTestContext, type TestContextInput } from './probeContextForTests';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** a[k], which must exist. */
-function at<T>(a: ArrayLike<T>, k: number): T {
-  const v = a[k];
-  if (v === undefined) throw new Error(`no element ${k}`);
-  return v;
-}
-
-/** v, which must be defined. */
-function must<T>(v: T | undefined): T {
-  if (v === undefined) throw new Error('missing value');
-  return v;
-}
 
 interface HistogramData {
   layer: number;

@@ -3,24 +3,12 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measureBnGradients } from '../../../../src/main/engine/probes/bnGradientDecomposition';
 import type { ProbeContext, ProbeResult } from '../../../../src/main/engine/probes/probe';
+import { at, must } from '../../../helpers/defined';
 import { buildTestContext, type TestContextInput } from './probeContextForTests';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** a[k], which must exist. */
-function at<T>(a: ArrayLike<T>, k: number): T {
-  const v = a[k];
-  if (v === undefined) throw new Error(`no element ${k}`);
-  return v;
-}
-
-/** v, which must be defined. */
-function must<T>(v: T | undefined): T {
-  if (v === undefined) throw new Error('missing value');
-  return v;
-}
 
 interface UnitTerms {
   factor: number[];

@@ -2,17 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { measureParameterNorms } from '../../../../src/main/engine/probes/parameterNorms';
+import { must } from '../../../helpers/defined';
 import { buildTestContext, type TestContextInput } from './probeContextForTests';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-/** v, which must be defined. */
-function must<T>(v: T | undefined): T {
-  if (v === undefined) throw new Error('missing value');
-  return v;
-}
 
 /** ||t||_2 in float64 from the tensor's data. */
 function jsNorm(t: tf.Tensor): number {
