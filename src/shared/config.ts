@@ -16,6 +16,10 @@ export type NormalizationName = (typeof NORMALIZATIONS)[number];
 export const BACKENDS = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 export type ConcreteBackendName = Exclude<BackendName, 'auto'>;
+export const CONCRETE_BACKENDS = BACKENDS.filter((b): b is ConcreteBackendName => b !== 'auto') as [
+  ConcreteBackendName,
+  ...ConcreteBackendName[],
+];
 
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

@@ -63,9 +63,10 @@ export const PROBE_NAMES = Object.keys(probesSchema.shape) as ProbeName[];
  * A structured probe result (what a scalar series cannot hold: a histogram with its bin edges, the
  * per-eta points of the landscape, per-unit terms), stored per run and step.
  */
-export interface ProbeRecord {
-  probe: ProbeName;
-  step: number;
+export const probeRecordSchema = z.object({
+  probe: z.enum(PROBE_NAMES as [ProbeName, ...ProbeName[]]),
+  step: z.number().int().nonnegative(),
   /** JSON-serializable; `error` set when the probe could not be computed at this step. */
-  data: Record<string, unknown>;
-}
+  data: z.record(z.string(), z.unknown()),
+});
+export type ProbeRecord = z.infer<typeof probeRecordSchema>;
