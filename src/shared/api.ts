@@ -579,6 +579,18 @@ export type WireReply =
 
 export type WireMessage = WireReply | { kind: 'event'; event: ApiEvent };
 
+/**
+ * What the Electron preload exposes as `window.normlab` (and nothing else): calls answer with a
+ * settled reply instead of a rejection, since Error objects do not cross contextBridge intact.
+ */
+export interface NormLabBridge {
+  call(
+    method: string,
+    params: unknown,
+  ): Promise<{ ok: true; result: unknown } | { ok: false; error: z.infer<typeof errorInfoSchema> }>;
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+}
+
 /** Names of the Electron IPC channels (preload <-> main). */
 export const IPC_CALL_CHANNEL = 'normlab:call';
 export const IPC_EVENT_CHANNEL = 'normlab:event';
