@@ -12,7 +12,7 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/hosts/cli/main.ts'),
-          worker: resolve(__dirname, 'src/main/runs/worker.ts'),
+          worker: resolve(__dirname, 'src/main/engine/worker.ts'),
           bench: resolve(__dirname, 'src/main/hosts/cli/bench.ts'),
         },
       },

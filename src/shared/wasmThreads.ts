@@ -1,7 +1,8 @@
 /**
- * The wasm backend's thread count as a user sets it: NORMLAB_WASM_THREADS in the environment (hosts'
- * --threads options set it for the engine workers they start), a whole number from 1 to
- * MAX_WASM_THREADS or "auto" for every core. The thread count changes speed, never results.
+ * The wasm backend's thread count as a user sets it: a request's `threads` field (carried to the
+ * engine worker in its message), or NORMLAB_WASM_THREADS in the environment as the fallback; a whole
+ * number from 1 to MAX_WASM_THREADS or "auto" for every core. The thread count changes speed, never
+ * results.
  */
 import { UserError } from './errors';
 
@@ -22,4 +23,9 @@ export function parseWasmThreads(raw: string, what: string): number | 'auto' {
     );
   }
   return n;
+}
+
+/** "Every core": the cores this process may use, at most MAX_WASM_THREADS. */
+export function wasmThreadsForCores(cores: number): number {
+  return Math.max(1, Math.min(cores, MAX_WASM_THREADS));
 }

@@ -5,13 +5,13 @@
  *   WORKER_THROWS   throws from its message handler: an uncaught exception inside the worker thread
  *   WORKER_EXITS    reports `started` and steps 1..EXIT_AFTER_STEP like the engine (points, a
  *                   checkpoint at step 2), then ends its thread with exit code EXIT_CODE, mid-run
- *   anything else   loads the real engine worker (src/main/runs/worker.ts) and hands it the message,
+ *   anything else   loads the real engine worker (src/main/engine/worker.ts) and hands it the message,
  *                   so one RunManager can run crashing and real runs one after the other
  */
 import { fileURLToPath } from 'node:url';
 import { parentPort } from 'node:worker_threads';
 import type { WorkerEntry } from '../../src/main/runs/workerHost';
-import type { HostToWorker, WorkerToHost } from '../../src/main/runs/workerProtocol';
+import type { HostToWorker, WorkerToHost } from '../../src/shared/workerProtocol';
 
 export const WORKER_THROWS = 'scripted: throw';
 export const WORKER_EXITS = 'scripted: exit mid-run';
@@ -62,6 +62,6 @@ if (port) {
     const name = message.type === 'train' ? message.config.name : '';
     if (name === WORKER_THROWS) throw new Error('scripted worker failure');
     if (name === WORKER_EXITS) return exitMidRun((m) => port.postMessage(m));
-    void import('../../src/main/runs/worker').then(() => port.emit('message', message));
+    void import('../../src/main/engine/worker').then(() => port.emit('message', message));
   });
 }

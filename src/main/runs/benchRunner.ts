@@ -4,13 +4,8 @@
  */
 import type { BackendName } from '../../shared/config';
 import type { BackendInfo } from '../../shared/events';
-import { WASM_THREADS_ENV } from '../engine/backends/wasm/wasmThreads';
-import type {
-  BenchResult,
-  BenchSpec,
-  ProbeOverheadResult,
-  ProbeOverheadSpec,
-} from '../engine/training/benchmark';
+import type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec } from '../../shared/bench';
+import { WASM_THREADS_ENV } from '../../shared/wasmThreads';
 import { defaultWorkerEntry, WorkerHost } from './workerHost';
 
 export type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec };

@@ -8,7 +8,7 @@ import type { ErrorInfo } from '../../shared/errors';
 import type { RunEvent, RunOutcome } from '../../shared/events';
 import type { Store } from '../store';
 import { WorkerHost, type WorkerEntry } from './workerHost';
-import type { WorkerToHost } from './workerProtocol';
+import type { WorkerToHost } from '../../shared/workerProtocol';
 
 export type RunListener = (event: RunEvent) => void;
 

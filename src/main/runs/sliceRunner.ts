@@ -9,7 +9,7 @@ import type { BackendInfo } from '../../shared/events';
 import type { SlicePoint } from '../../shared/slices';
 import type { Store } from '../store';
 import { WorkerHost, type WorkerEntry } from './workerHost';
-import type { WorkerToHost } from './workerProtocol';
+import type { WorkerToHost } from '../../shared/workerProtocol';
 
 export type SliceEvent =
   | { type: 'started'; backend: BackendInfo; done: number; total: number }

@@ -8,9 +8,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ErrorInfo } from '../../shared/errors';
-// The adapter module itself, not the backends index: that would load tfjs into the host process.
-import { prepareWebGpuEnvironment } from '../engine/backends/webgpu/dawnAdapter';
-import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import { prepareWebGpuEnvironment } from '../../shared/webgpuEnvironment';
+import type { HostToWorker, WorkerToHost } from '../../shared/workerProtocol';
 
 export interface WorkerCallbacks {
   onMessage(message: WorkerToHost): void;
@@ -24,12 +23,15 @@ export interface WorkerEntry {
 }
 
 /**
- * Where the worker script is: next to this module's source under tsx/vitest, or `worker.js` in the
- * bundled output (this code may sit in a shared chunk one folder below it).
+ * Where the worker script is: the engine's source (src/main/engine/worker.ts) under tsx/vitest, or
+ * `worker.js` in the bundled output (this code may sit in a shared chunk one folder below it). Found
+ * by path, never imported: the runs layer reaches the engine only through the worker's messages.
  */
 export function defaultWorkerEntry(): WorkerEntry {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) return { path: join(dirname(here), 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  if (here.endsWith('.ts')) {
+    return { path: join(dirname(here), '..', 'engine', 'worker.ts'), execArgv: ['--import', 'tsx'] };
+  }
   for (const dir of [dirname(here), dirname(dirname(here))]) {
     const candidate = join(dir, 'worker.js');
     if (existsSync(candidate)) return { path: candidate, execArgv: [] };
@@ -53,7 +55,7 @@ export class WorkerHost {
     env: Record<string, string> = {},
   ) {
     // A worker's process.env is a copy taken now: Mesa's EGL platform must be set before it starts.
-    prepareWebGpuEnvironment();
+    prepareWebGpuEnvironment(process.env);
     this.worker = new Worker(entry.path, { execArgv: entry.execArgv, env: { ...process.env, ...env } });
     this.worker.on('message', (m: WorkerToHost) => callbacks.onMessage(m));
     this.worker.on('error', (e: Error) => {

@@ -2,5 +2,4 @@ export { initBackend, releaseBackends } from './initBackend';
 export { describeBackends, BACKEND_ORDER } from './describeBackends';
 export { AUTO_ORDER, CPU_FALLBACK_WARNING } from './autoBackend';
 export { checkTrainingStep } from './trainingStepCheck';
-export { prepareWebGpuEnvironment } from './webgpu/dawnAdapter';
 export type { BackendDetails, BackendInfo, BackendReport } from './types';

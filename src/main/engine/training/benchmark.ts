@@ -5,7 +5,14 @@
  * forward FLOPs (2 per multiply-add), as the peer does.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { experimentSchema, type NetworkName, type NormalizationName } from '../../../shared/config';
+import type {
+  BenchResult,
+  BenchSpec,
+  ProbeCost,
+  ProbeOverheadResult,
+  ProbeOverheadSpec,
+} from '../../../shared/bench';
+import { experimentSchema } from '../../../shared/config';
 import { findPreset } from '../../../shared/presets';
 import { PROBE_NAMES, type ProbeName } from '../../../shared/probes';
 import { makeAlgorithm1Noise } from '../norms/noisyBatchNorm';
@@ -16,20 +23,6 @@ import { buildNetwork } from '../models/network';
 import { lossFor } from '../losses/lossFor';
 import type { Task } from '../tasks/task';
 import { TrainingState } from './trainingState';
-
-export interface BenchSpec {
-  network: NetworkName;
-  normalization: NormalizationName;
-  batchSize: number;
-  warmupSteps: number;
-  timedSteps: number;
-}
-
-export interface BenchResult extends BenchSpec {
-  msPerStep: number;
-  imagesPerSec: number;
-  gflops: number;
-}
 
 export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
   const config = experimentSchema.parse({
@@ -65,37 +58,6 @@ export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
     labels.dispose();
     task.dispose();
   }
-}
-
-export interface ProbeOverheadSpec {
-  /** A preset whose probes are measured (its network, normalization and probe set). */
-  preset: string;
-  batchSize: number;
-  warmupSteps: number;
-  /** Steps without probes (the baseline), then steps with every probe of the preset due. */
-  timedSteps: number;
-}
-
-export interface ProbeCost {
-  probe: ProbeName;
-  /** Mean wall time per probing step, ms. */
-  ms: number;
-  /** The preset's cadence of the probe (steps between two runs of it). */
-  every: number;
-  forwardPasses: number;
-  backwardPasses: number;
-  /** ms / (every x the plain step time): this probe's share of the training time. */
-  overhead: number;
-}
-
-export interface ProbeOverheadResult extends ProbeOverheadSpec {
-  network: NetworkName;
-  normalization: NormalizationName;
-  /** Mean wall time of a training step without probes, ms. */
-  stepMs: number;
-  probes: ProbeCost[];
-  /** Sum of the probes' overheads: the extra wall time at the preset's cadences, over training alone. */
-  overhead: number;
 }
 
 /**

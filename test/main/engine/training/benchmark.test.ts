@@ -3,11 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema } from '../../../../src/shared/config';
 import { buildNetwork } from '../../../../src/main/engine/models/network';
-import {
-  benchmarkProbeOverhead,
-  benchmarkTraining,
-  type BenchSpec,
-} from '../../../../src/main/engine/training/benchmark';
+import type { BenchSpec } from '../../../../src/shared/bench';
+import { benchmarkProbeOverhead, benchmarkTraining } from '../../../../src/main/engine/training/benchmark';
 import { setupWasmBackend } from '../../../../src/main/engine/backends/wasm';
 
 beforeAll(async () => {

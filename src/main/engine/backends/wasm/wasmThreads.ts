@@ -1,19 +1,36 @@
 /**
- * How many threads the wasm backend computes with: NORMLAB_WASM_THREADS when set to a count
+ * How many threads the wasm backend computes with: the count the worker's message asked for
+ * (`threads`, set with preferWasmThreadsFor), else NORMLAB_WASM_THREADS when set to a count
  * (shared/wasmThreads.ts), else ("auto") every core this process may use, at most MAX_WASM_THREADS,
- * except for experiments whose products are too small to split (autoWasmThreadsFor). Imports nothing
- * of tfjs, so the host side (benchmarks) can use it without loading the engine.
+ * except for experiments whose products are too small to split (autoWasmThreadsFor).
  */
 import { availableParallelism } from 'node:os';
+import type { Threads } from '../../../../shared/api';
 import type { ExperimentConfig } from '../../../../shared/config';
-import { MAX_WASM_THREADS, parseWasmThreads, WASM_THREADS_ENV } from '../../../../shared/wasmThreads';
+import {
+  MAX_WASM_THREADS,
+  parseWasmThreads,
+  WASM_THREADS_ENV,
+  wasmThreadsForCores,
+} from '../../../../shared/wasmThreads';
 
 export { MAX_WASM_THREADS, WASM_THREADS_ENV };
 
 /** What "auto" means in this thread; preferWasmThreadsFor narrows it to one experiment. */
 let autoThreads: () => number = defaultWasmThreads;
 
-export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env): number {
+/** The thread count this thread's worker message asked for; undefined lets the environment decide. */
+let asked: Threads | undefined;
+
+/**
+ * `threads` (a worker message's field) wins; without it NORMLAB_WASM_THREADS decides, and without
+ * that "auto".
+ */
+export function wasmThreadsWanted(
+  env: NodeJS.ProcessEnv = process.env,
+  threads: Threads | undefined = asked,
+): number {
+  if (threads !== undefined) return threads === 'auto' ? autoThreads() : threads;
   const raw = env[WASM_THREADS_ENV];
   if (raw === undefined || raw.trim() === '') return autoThreads();
   const n = parseWasmThreads(raw, WASM_THREADS_ENV);
@@ -21,15 +38,17 @@ export function wasmThreadsWanted(env: NodeJS.ProcessEnv = process.env): number 
 }
 
 export function defaultWasmThreads(): number {
-  return Math.max(1, Math.min(availableParallelism(), MAX_WASM_THREADS));
+  return wasmThreadsForCores(availableParallelism());
 }
 
 /**
- * Makes "auto" (no NORMLAB_WASM_THREADS) choose for `config` from now on in this thread: an engine
- * worker calls it before it starts the backend for a run.
+ * Sets, for this thread from now on, what the next wasm backend starts with: `threads` as a worker
+ * message asked (undefined: NORMLAB_WASM_THREADS, else "auto"), and "auto" choosing for `config`
+ * (every core when there is none). An engine worker calls it before it starts the backend.
  */
-export function preferWasmThreadsFor(config: ExperimentConfig): void {
-  autoThreads = () => autoWasmThreadsFor(config);
+export function preferWasmThreadsFor(config: ExperimentConfig | undefined, threads?: Threads): void {
+  autoThreads = config ? () => autoWasmThreadsFor(config) : defaultWasmThreads;
+  asked = threads;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { isMainThread } from 'node:worker_threads';
 import type * as Dawn from 'webgpu';
 import { isUserError, UserError } from '../../../../shared/errors';
+import { prepareWebGpuEnvironment } from '../../../../shared/webgpuEnvironment';
 
 /** How the adapter was found: Dawn's native API for the platform, or OpenGL in compatibility mode. */
 export type DawnRoute = 'native' | 'opengl-compat';
@@ -52,7 +53,7 @@ async function findAdapter({ create, globals }: typeof Dawn): Promise<DawnAdapte
 
   // A worker thread's process.env is its own copy: setting it there does not reach Mesa.
   const eglUnsetInWorker = !isMainThread && process.env.EGL_PLATFORM === undefined;
-  prepareWebGpuEnvironment();
+  prepareWebGpuEnvironment(process.env);
   const opengl = create(['backend=opengl']);
   const compat = await opengl.requestAdapter({
     featureLevel: 'compatibility',
@@ -71,15 +72,6 @@ async function findAdapter({ create, globals }: typeof Dawn): Promise<DawnAdapte
           'thread before starting workers, or set EGL_PLATFORM=surfaceless in the environment.'
         : ''),
   );
-}
-
-/**
- * Mesa's EGL needs EGL_PLATFORM=surfaceless to initialize without a display (a server, a CI runner,
- * an SSH session); Dawn's OpenGL route goes through EGL. Sets it when unset. Worker threads get a
- * copy of process.env, so the main thread must call this before it starts engine workers.
- */
-export function prepareWebGpuEnvironment(): void {
-  process.env.EGL_PLATFORM ??= 'surfaceless';
 }
 
 async function loadDawn(): Promise<typeof Dawn> {

@@ -93,3 +93,27 @@ describe('autoWasmThreadsFor', () => {
     expect(wasmThreadsWanted({})).toBe(cores);
   });
 });
+
+describe("a worker message's threads field", () => {
+  const cores = Math.min(availableParallelism(), 8);
+
+  it('wins over NORMLAB_WASM_THREADS, which stays the fallback when the field is absent', () => {
+    expect(wasmThreadsWanted({ NORMLAB_WASM_THREADS: '2' }, 3)).toBe(3);
+    expect(wasmThreadsWanted({ NORMLAB_WASM_THREADS: 'not a count' }, 1)).toBe(1);
+    expect(wasmThreadsWanted({ NORMLAB_WASM_THREADS: '2' }, undefined)).toBe(2);
+  });
+
+  it('means the config\'s auto choice as "auto", and is kept by preferWasmThreadsFor', () => {
+    preferWasmThreadsFor(presetConfig('dln25-bn'), 'auto');
+    try {
+      expect(wasmThreadsWanted({ NORMLAB_WASM_THREADS: '2' })).toBe(1);
+      preferWasmThreadsFor(presetConfig('dln25-bn'), 4);
+      expect(wasmThreadsWanted({})).toBe(4);
+      preferWasmThreadsFor(undefined, 'auto');
+      expect(wasmThreadsWanted({})).toBe(cores);
+    } finally {
+      preferWasmThreadsFor(undefined);
+    }
+    expect(wasmThreadsWanted({ NORMLAB_WASM_THREADS: '2' })).toBe(2);
+  });
+});

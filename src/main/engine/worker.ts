@@ -1,30 +1,25 @@
 /**
- * The worker thread that hosts the engine. It receives one command (train, or describe the backends),
- * reports through messages (shared/events.ts) and ends. Errors inside become a `failed` message, so the
+ * The worker thread that hosts the engine: the entry the runs layer starts (runs/workerHost.ts) and
+ * talks to only through messages (shared/workerProtocol.ts). It receives one command (train, a loss
+ * slice, a benchmark, or describe the backends), reports through messages and ends. Errors inside become a `failed` message, so the
  * host marks the run failed and keeps serving.
  */
 import { enableProdMode } from '@tensorflow/tfjs-core';
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../shared/errors';
-import { describeBackends, initBackend } from '../engine/backends';
-import { preferWasmThreadsFor } from '../engine/backends/wasm/wasmThreads';
-import { createTask } from '../engine/tasks/createTask';
-import { runLossSlice, type SliceOutcome } from '../engine/probes/lossSliceJob';
-import {
-  benchmarkProbeOverhead,
-  benchmarkTraining,
-  type BenchSpec,
-  type ProbeOverheadSpec,
-} from '../engine/training/benchmark';
-import { train, type Control } from '../engine/training/trainer';
-import type { BackendName } from '../../shared/config';
-import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import type { HostToWorker, WorkerToHost } from '../../shared/workerProtocol';
+import { describeBackends, initBackend } from './backends';
+import { preferWasmThreadsFor } from './backends/wasm/wasmThreads';
+import { runLossSlice, type SliceOutcome } from './probes/lossSliceJob';
+import { createTask } from './tasks/createTask';
+import { benchmarkProbeOverhead, benchmarkTraining } from './training/benchmark';
+import { train, type Control } from './training/trainer';
 
 // Production mode: no debug checks, and no console banner from the cpu backend in users' terminals.
 enableProdMode();
 
 const port = parentPort;
-if (!port) throw new Error('runs/worker.ts must run inside a worker thread');
+if (!port) throw new Error('engine/worker.ts must run inside a worker thread');
 
 let control: Control = 'run';
 let wake: ((c: Exclude<Control, 'pause'>) => void) | undefined;
@@ -36,7 +31,7 @@ function post(message: WorkerToHost, transfer: ArrayBuffer[] = []): void {
 async function runTraining(message: Extract<HostToWorker, { type: 'train' }>): Promise<void> {
   const { config } = message;
   // Before the backend starts: its thread count is fixed then.
-  preferWasmThreadsFor(config);
+  preferWasmThreadsFor(config, message.threads);
   const backend = await initBackend(config.backend);
   const task = createTask(config);
   const result = await train({
@@ -66,12 +61,10 @@ async function runTraining(message: Extract<HostToWorker, { type: 'train' }>): P
   });
 }
 
-async function runBench(
-  name: BackendName,
-  specs: BenchSpec[],
-  probeSpecs: ProbeOverheadSpec[],
-): Promise<void> {
-  const backend = await initBackend(name);
+async function runBench(message: Extract<HostToWorker, { type: 'bench' }>): Promise<void> {
+  const { specs, probeSpecs = [] } = message;
+  preferWasmThreadsFor(undefined, message.threads);
+  const backend = await initBackend(message.backend);
   for (const spec of specs) post({ type: 'bench', backend, result: await benchmarkTraining(spec) });
   for (const spec of probeSpecs) {
     post({ type: 'probe-bench', backend, result: await benchmarkProbeOverhead(spec) });
@@ -80,7 +73,7 @@ async function runBench(
 
 async function runSlice(message: Extract<HostToWorker, { type: 'slice' }>): Promise<SliceOutcome> {
   const { config, settings } = message;
-  preferWasmThreadsFor(config);
+  preferWasmThreadsFor(config, message.threads);
   const backend = await initBackend(config.backend);
   post({ type: 'slice-started', backend });
   const stored = new Set(message.stored.map(([i, j]) => `${i},${j}`));
@@ -107,7 +100,7 @@ port.on('message', (message: HostToWorker) => {
         .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
       break;
     case 'bench':
-      runBench(message.backend, message.specs, message.probeSpecs ?? [])
+      runBench(message)
         .then(() => post({ type: 'event', event: { type: 'ended', outcome: 'completed', step: 0 } }))
         .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
       break;
