@@ -69,7 +69,7 @@ afterAll(() => {
 describe('workers', () => {
   it('under vitest, the default entry is worker.ts run through tsx', () => {
     const entry = defaultWorkerEntry();
-    expect(entry.path).toMatch(/src[/\\]main[/\\]runs[/\\]worker\.ts$/);
+    expect(entry.path).toMatch(/src[/\\]main[/\\]engine[/\\]worker\.ts$/);
     expect(entry.execArgv).toEqual(['--import', 'tsx']);
   });
 });
