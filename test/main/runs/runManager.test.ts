@@ -1,5 +1,5 @@
 /**
- * RunManager with a real store (a temp SQLite file) and real engine workers (src/main/runs/worker.ts
+ * RunManager with a real store (a temp SQLite file) and real engine workers (src/main/engine/worker.ts
  * under tsx, the default entry under vitest), plus a scripted worker for crashes.
  */
 import { join } from 'node:path';
