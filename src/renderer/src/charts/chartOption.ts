@@ -1,0 +1,248 @@
+/**
+ * ECharts options of a live chart, built from a ChartDrawing. Series carry stable ids (`<name>:line`,
+ * `<name>:band`, `<range id>:band`) so an update replaces only the series that changed. Nothing is
+ * sampled by ECharts (no `sampling`, no large mode: they would hide extremes); envelopes are custom
+ * series of quads between neighbouring buckets; no animation.
+ */
+import type { ComposeOption } from 'echarts/core';
+import type { CustomSeriesOption, LineSeriesOption } from 'echarts/charts';
+import type {
+  DataZoomComponentOption,
+  GridComponentOption,
+  LegendComponentOption,
+  MarkLineComponentOption,
+  TooltipComponentOption,
+} from 'echarts/components';
+import type { CustomSeriesRenderItem } from 'echarts';
+import { formatMetric } from '../format/numbers';
+import type { BandQuad } from './bucketSeries';
+import type { ChartDrawing } from './chartModel';
+import { withAlpha, type ChartTheme } from './chartTheme';
+
+export type LiveSeriesOption = LineSeriesOption | CustomSeriesOption;
+export type LiveChartOption = ComposeOption<
+  | LineSeriesOption
+  | CustomSeriesOption
+  | GridComponentOption
+  | TooltipComponentOption
+  | DataZoomComponentOption
+  | LegendComponentOption
+  | MarkLineComponentOption
+>;
+
+export interface AxisSettings {
+  logX?: boolean;
+  logY?: boolean;
+  xName?: string;
+  /** Fixed y bounds (accuracy in [0, 1], cosine in [-1, 1]); ignored on a log axis. */
+  yMin?: number;
+  yMax?: number;
+  /** A marker at the step the run diverged. */
+  divergedAt?: number | null;
+  /** Show the legend (charts with more than one series). */
+  legend?: boolean;
+}
+
+/** Lines with at most this many points show their points (a test-accuracy curve of 15 evaluations). */
+const SYMBOL_LIMIT = 60;
+
+export function baseOption(theme: ChartTheme, settings: AxisSettings): LiveChartOption {
+  const axisCommon = {
+    axisLine: { lineStyle: { color: theme.axis } },
+    axisTick: { lineStyle: { color: theme.axis } },
+    axisLabel: { color: theme.axis, fontFamily: theme.font, fontSize: 11, hideOverlap: true },
+    splitLine: { lineStyle: { color: theme.grid } },
+    nameTextStyle: { color: theme.axis, fontFamily: theme.font, fontSize: 11 },
+  };
+  const logY = settings.logY ?? false;
+  return {
+    animation: false,
+    textStyle: { fontFamily: theme.font, color: theme.fg },
+    grid: {
+      left: 8,
+      right: 14,
+      top: settings.legend ? 30 : 12,
+      bottom: 8,
+      outerBoundsMode: 'same',
+      containLabel: true,
+    },
+    legend: settings.legend
+      ? {
+          show: true,
+          type: 'scroll',
+          top: 0,
+          left: 0,
+          itemWidth: 14,
+          itemHeight: 8,
+          textStyle: { color: theme.muted, fontSize: 11, fontFamily: theme.font },
+          pageTextStyle: { color: theme.muted },
+        }
+      : { show: false },
+    xAxis: {
+      type: settings.logX ? 'log' : 'value',
+      name: settings.xName ?? 'step',
+      nameLocation: 'end',
+      nameGap: 4,
+      min: 'dataMin',
+      max: 'dataMax',
+      ...axisCommon,
+      splitLine: { show: false },
+      axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatAxis(v) },
+    },
+    yAxis: {
+      type: logY ? 'log' : 'value',
+      scale: true,
+      ...(logY ? {} : { min: settings.yMin, max: settings.yMax }),
+      ...axisCommon,
+      axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatAxis(v) },
+    },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'line', lineStyle: { color: theme.axis } },
+      backgroundColor: theme.panel,
+      borderColor: theme.grid,
+      textStyle: { color: theme.fg, fontSize: 12, fontFamily: theme.font },
+      valueFormatter: (v) => (typeof v === 'number' ? formatMetric(v) : '—'),
+    },
+    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'filter', throttle: 100 }],
+    series: [],
+  };
+}
+
+/** Axis tick labels: compact (1.2k, 3e-4). */
+export function formatAxis(v: number): string {
+  if (!Number.isFinite(v)) return '';
+  const a = Math.abs(v);
+  if (a === 0) return '0';
+  if (a >= 1e4 && a < 1e6 && Number.isInteger(v / 100)) return `${v / 1000}k`;
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
+}
+
+/** The envelope quads as a custom series (polygons between neighbouring buckets). */
+export function bandSeries(
+  id: string,
+  name: string,
+  quads: readonly BandQuad[],
+  fill: string,
+): CustomSeriesOption {
+  const renderItem: CustomSeriesRenderItem = (_params, api) => {
+    const x0 = api.value(0) as number;
+    const x1 = api.value(3) as number;
+    const a = api.coord([x0, api.value(2)]);
+    const b = api.coord([x1, api.value(5)]);
+    const c = api.coord([x1, api.value(4)]);
+    const d = api.coord([x0, api.value(1)]);
+    if (x0 === x1) {
+      return {
+        type: 'line',
+        shape: { x1: a[0], y1: a[1], x2: d[0], y2: d[1] },
+        style: { stroke: fill, lineWidth: 2 },
+        silent: true,
+      };
+    }
+    return { type: 'polygon', shape: { points: [a, b, c, d] }, style: { fill }, silent: true };
+  };
+  return {
+    id,
+    name,
+    type: 'custom',
+    renderItem,
+    data: quads as unknown as number[][],
+    encode: { x: [0, 3], y: [1, 2, 4, 5] },
+    silent: true,
+    clip: true,
+    z: 1,
+    tooltip: { show: false },
+    animation: false,
+  };
+}
+
+export interface LineStyle {
+  color: string;
+  width?: number;
+  dashed?: boolean;
+}
+
+export function lineSeries(
+  id: string,
+  name: string,
+  data: readonly [number, number | null][],
+  style: LineStyle,
+  divergedAt?: number | null,
+  divergedColor?: string,
+): LineSeriesOption {
+  const points = data.filter((d) => d[1] !== null).length;
+  return {
+    id,
+    name,
+    type: 'line',
+    data: data as unknown as [number, number][],
+    showSymbol: points <= SYMBOL_LIMIT,
+    symbolSize: 4,
+    connectNulls: false,
+    color: style.color,
+    lineStyle: { color: style.color, width: style.width ?? 1.5, type: style.dashed ? 'dashed' : 'solid' },
+    animation: false,
+    z: 2,
+    ...(divergedAt !== undefined && divergedAt !== null
+      ? {
+          markLine: {
+            silent: true,
+            symbol: 'none',
+            animation: false,
+            lineStyle: { color: divergedColor ?? style.color, type: 'dashed', width: 1.5 },
+            label: {
+              formatter: `diverged at ${divergedAt}`,
+              color: divergedColor ?? style.color,
+              position: 'insideEndTop',
+            },
+            data: [{ xAxis: divergedAt }],
+          },
+        }
+      : { markLine: { data: [] } }),
+  };
+}
+
+export interface SeriesColors {
+  /** Per line name, its colour. */
+  lineColor(name: string, index: number): string;
+  rangeColor(id: string, index: number): string;
+}
+
+export function defaultColors(theme: ChartTheme): SeriesColors {
+  const at = (i: number): string => theme.series[i % theme.series.length] as string;
+  return { lineColor: (_n, i) => at(i), rangeColor: (_id, i) => at(i) };
+}
+
+/**
+ * Every series of the drawing (envelopes drawn under lines by z). `only` limits the result
+ * to those lines and ranges (the ones that changed since the last update).
+ */
+export function drawingSeries(
+  drawing: ChartDrawing,
+  theme: ChartTheme,
+  settings: AxisSettings,
+  colors: SeriesColors = defaultColors(theme),
+  only?: ReadonlySet<string>,
+): LiveSeriesOption[] {
+  const out: LiveSeriesOption[] = [];
+  drawing.ranges.forEach((r, i) => {
+    if (only && !only.has(r.spec.id)) return;
+    out.push(
+      bandSeries(`${r.spec.id}:band`, r.spec.label, r.band, withAlpha(colors.rangeColor(r.spec.id, i), 0.28)),
+    );
+  });
+  let marked = false;
+  drawing.lines.forEach((l, i) => {
+    const color = colors.lineColor(l.ref.name, i);
+    const mark = !marked ? (settings.divergedAt ?? null) : null;
+    marked = true;
+    if (only && !only.has(l.ref.name)) return;
+    // The line first: the legend takes its colour from the first series of a name (the envelope
+    // shares the name, so one legend entry shows and hides both); z draws the envelope below.
+    out.push(lineSeries(`${l.ref.name}:line`, l.ref.label, l.drawing.line, { color }, mark, theme.danger));
+    out.push(bandSeries(`${l.ref.name}:band`, l.ref.label, l.drawing.band, withAlpha(color, 0.22)));
+  });
+  return out;
+}
