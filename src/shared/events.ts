@@ -59,7 +59,15 @@ export const runEventSchema = z.discriminatedUnion('type', [
     /** Seconds of work left: training steps, evaluations and probes. */
     etaSec: finiteOrNull,
   }),
-  z.object({ type: z.literal('metrics'), points: z.array(metricPointSchema) }),
+  z.object({
+    type: z.literal('metrics'),
+    points: z.array(metricPointSchema),
+    /**
+     * When the worker emitted the event (Date.now(), ms since the epoch): the live-latency benchmark
+     * measures from here to the point drawn in the page. Optional: older emitters leave it out.
+     */
+    emittedAt: z.number().optional(),
+  }),
   /** Structured probe results of one step (their scalars come as `metrics`). */
   z.object({
     type: z.literal('probes'),
