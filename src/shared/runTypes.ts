@@ -7,8 +7,9 @@ import type { ProbeRecord } from './probes';
 
 /**
  * A run's lifecycle: queued -> running <-> paused -> one of the finished statuses. `interrupted` marks
- * a run whose process died while it was running or paused (found when the store is next opened); it
- * can be resumed from its latest checkpoint.
+ * a run whose process died while it was queued, running or paused (found when the store is next
+ * opened); it can be resumed from its latest checkpoint. (A queued run of a dead app or serve stays
+ * queued instead: the next app or serve adopts it into its queue.)
  */
 export const RUN_STATUSES = [
   'queued',
@@ -31,8 +32,8 @@ export function isFinishedStatus(status: RunStatus): status is FinishedRunStatus
   return (FINISHED_RUN_STATUSES as readonly RunStatus[]).includes(status);
 }
 
-/** Statuses held by a live process; if that process dies they become `interrupted`. */
-export const LIVE_RUN_STATUSES = ['running', 'paused'] as const;
+/** Statuses held by a live process (the run's owner); if that process dies they become `interrupted`. */
+export const LIVE_RUN_STATUSES = ['queued', 'running', 'paused'] as const;
 
 /**
  * One run. Times are milliseconds since the Unix epoch. `config` is the experiment config exactly as

@@ -18,6 +18,7 @@ import type {
   StoredProbeRecord,
 } from '../../shared/runTypes';
 import type { ProbeRecord } from '../../shared/probes';
+import type { RunRow, SeriesStats } from '../../shared/api';
 import type { SliceJob, SlicePoint, SliceSettings, SliceStatus } from '../../shared/slices';
 import { BucketReader } from './buckets';
 import type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
@@ -27,10 +28,24 @@ import type { PointWriterOptions } from './pointWriter';
 import { PointWriter } from './pointWriter';
 import type { ListLogOptions } from './runLog';
 import { RunLogRepo } from './runLog';
-import type { ProbeRecordFilter } from './probeRecords';
+import type { ProbeRecordFilter, ProbeSummary } from './probeRecords';
 import { ProbeRecordsRepo } from './probeRecords';
-import type { CreateRunMeta, FinishInfo, RunningInfo, UnfinishedRunStatus } from './runs';
+import { currentOwner, isOwnerAlive, type OwnerKind } from './processOwner';
+import type { RunEdit } from './runEdits';
+import { RunEditsRepo } from './runEdits';
+import type { RunFootprint } from './runFootprint';
+import { RunFootprintRepo } from './runFootprint';
+import type {
+  CreateRunMeta,
+  FinishInfo,
+  OrphanedRun,
+  RunOwner,
+  RunningInfo,
+  UnfinishedRunStatus,
+} from './runs';
 import { RunsRepo } from './runs';
+import type { RunTableQuery } from './runTable';
+import { RunTableRepo } from './runTable';
 import type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 import { SeriesRepo } from './series';
 import type { SlicePointInput } from './sliceJobs';
@@ -42,8 +57,13 @@ export { DEFAULT_KEEP_CHECKPOINTS } from './checkpoints';
 export type { PointWriterOptions } from './pointWriter';
 export { PointWriter } from './pointWriter';
 export type { ListLogOptions } from './runLog';
-export type { ProbeRecordFilter } from './probeRecords';
-export type { CreateRunMeta, FinishInfo, RunningInfo, UnfinishedRunStatus } from './runs';
+export type { ProbeRecordFilter, ProbeSummary } from './probeRecords';
+export type { CreateRunMeta, FinishInfo, RunOwner, RunningInfo, UnfinishedRunStatus } from './runs';
+export type { RunEdit } from './runEdits';
+export { normalizeTags } from './runEdits';
+export type { RunFootprint } from './runFootprint';
+export type { RunTableQuery } from './runTable';
+export { ADOPTING_KINDS, isOwnerAlive, OWNER_KINDS, type OwnerKind } from './processOwner';
 export type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 export type { SlicePointInput } from './sliceJobs';
 export { sliceJobNotFound } from './sliceJobs';
@@ -52,11 +72,13 @@ export { SCHEMA_VERSION } from './migrations';
 
 export interface StoreOptions {
   /**
-   * While opening, mark runs whose process died `interrupted` and their running loss-slice jobs
-   * `stopped` (default true).
+   * While opening, mark runs whose process died `interrupted` (except the queued runs of a dead app
+   * or serve, which the next one adopts) and their running loss-slice jobs `stopped` (default true).
    */
   recover?: boolean;
   busyTimeoutMs?: number;
+  /** What this process is, recorded as the owner of the runs it queues and runs (default 'cli'). */
+  ownerKind?: OwnerKind;
 }
 
 /** Opens (creating if needed) the database at `path`; ':memory:' gives a private in-memory one. */
@@ -66,7 +88,7 @@ export function openStore(path: string, options: StoreOptions = {}): Store {
     options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs },
   );
   try {
-    const store = new Store(db);
+    const store = new Store(db, options.ownerKind ?? 'cli');
     if (options.recover ?? true) {
       store.recoverInterrupted();
       store.recoverSliceJobs();
@@ -87,12 +109,21 @@ export class Store {
   private readonly log: RunLogRepo;
   private readonly probeRecords: ProbeRecordsRepo;
   private readonly sliceJobs: SliceJobsRepo;
+  private readonly table: RunTableRepo;
+  private readonly edits: RunEditsRepo;
+  private readonly footprints: RunFootprintRepo;
   private readonly writers = new Set<PointWriter>();
 
   /** Use openStore; `db` must have been opened by openDatabase. */
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    readonly ownerKind: OwnerKind = 'cli',
+  ) {
     this.path = db.name;
-    this.runs = new RunsRepo(db);
+    this.runs = new RunsRepo(db, ownerKind);
+    this.table = new RunTableRepo(db);
+    this.edits = new RunEditsRepo(db);
+    this.footprints = new RunFootprintRepo(db);
     this.series = new SeriesRepo(db, this.runs);
     this.buckets = new BucketReader(db);
     this.checkpoints = new CheckpointsRepo(db);
@@ -103,9 +134,22 @@ export class Store {
 
   // Runs
 
-  /** Adds a `queued` run; returns its id. */
+  /** Adds a `queued` run owned by this process (with its tags, if given); returns its id. */
   createRun(config: ExperimentConfig, meta: CreateRunMeta = {}): string {
-    return this.guard(() => this.runs.create(config, meta));
+    return this.guard(() =>
+      this.db
+        .transaction(() => {
+          const id = this.runs.create(config, meta);
+          if (meta.tags) this.edits.apply(id, { tags: meta.tags });
+          return id;
+        })
+        .immediate(),
+    );
+  }
+
+  /** Runs `fn` in one write transaction (many creations or edits in one commit). */
+  batch<T>(fn: () => T): T {
+    return this.guard(() => this.db.transaction(fn).immediate());
   }
 
   /** The run starts (or resumes) training on `info`'s backend, owned by this process. */
@@ -136,6 +180,43 @@ export class Store {
     return this.runs.list(filter);
   }
 
+  /** Who owns the run while it is queued, running or paused (all null otherwise). */
+  getRunOwner(id: string): RunOwner | undefined {
+    return this.runs.ownerOf(id);
+  }
+
+  /** One page of the runs table (runTable.ts) and the number of runs the query matches. */
+  queryRuns(query: RunTableQuery): { total: number; rows: RunRow[] } {
+    return this.table.list(query);
+  }
+
+  /** The run as a row of the runs table. */
+  getRunRow(id: string): RunRow | undefined {
+    return this.table.row(id);
+  }
+
+  /** Every tag in use, with how many runs carry it. */
+  tagCounts(): { tag: string; count: number }[] {
+    return this.table.tags();
+  }
+
+  /** Renames the run, replaces its tags or its notes (one transaction). */
+  editRun(id: string, edit: RunEdit): void {
+    this.guard(() =>
+      this.db
+        .transaction(() => {
+          this.runs.require(id);
+          this.edits.apply(id, edit);
+        })
+        .immediate(),
+    );
+  }
+
+  /** What the runs hold: points, probe records, checkpoints (and their bytes), loss slices. */
+  runFootprint(ids: readonly string[]): RunFootprint {
+    return this.footprints.of(ids);
+  }
+
   /**
    * Deletes the run and everything it owns, then returns the freed pages to the file system
    * (incremental auto-vacuum; checkpoints make a run's footprint large). False if there was none.
@@ -148,11 +229,61 @@ export class Store {
   }
 
   /**
-   * Marks `interrupted` the runs left running or paused by a process that no longer exists (see
-   * processOwner.ts), logging why; returns their ids. openStore calls it.
+   * Marks `interrupted` the runs left queued, running or paused by a process that no longer exists
+   * (see processOwner.ts), logging why; returns their ids. The queued runs of a dead app or serve are
+   * left queued for the next one to adopt (adoptQueuedRuns). openStore calls it.
    */
   recoverInterrupted(options: { force?: boolean } = {}): string[] {
-    const orphans = this.runs.findOrphaned(options);
+    return this.interruptOrphans(
+      this.runs.findOrphaned(options).filter((run) => RunsRepo.interruptsOnRecovery(run)),
+    );
+  }
+
+  /**
+   * Makes the run recoverable now if its owner is gone, whatever its status (a queued run of a dead
+   * app included): marks it `interrupted`. True if it did; false if the run is not live or its owner
+   * is alive.
+   */
+  recoverRun(id: string): boolean {
+    const orphan = this.runs.findOrphaned().find((run) => run.id === id);
+    return orphan ? this.interruptOrphans([orphan]).length > 0 : false;
+  }
+
+  /**
+   * Takes into this process the queued runs whose app or serve owner is gone, oldest first, and
+   * returns their ids; only an app or serve adopts (a CLI's store returns none).
+   */
+  adoptQueuedRuns(): string[] {
+    if (this.ownerKind === 'cli') return [];
+    const orphans = this.runs.findOrphaned().filter((run) => !RunsRepo.interruptsOnRecovery(run));
+    if (orphans.length === 0) return [];
+    return this.guard(() =>
+      this.db
+        .transaction(() =>
+          orphans.flatMap((run) => {
+            if (!this.runs.claim(run)) return [];
+            this.log.append(
+              run.id,
+              'info',
+              `Adopted into the queue of this ${this.ownerKind === 'electron' ? 'app' : 'server'} (the process that queued it ended).`,
+            );
+            return [run.id];
+          }),
+        )
+        .immediate(),
+    );
+  }
+
+  /** Whether the run's owner (if it has one) is a live process other than this one. */
+  ownedElsewhere(id: string): boolean {
+    const owner = this.runs.ownerOf(id);
+    if (!owner || owner.pid === null) return false;
+    const self = currentOwner();
+    if (owner.pid === self.pid && owner.host === self.host) return false;
+    return isOwnerAlive(owner);
+  }
+
+  private interruptOrphans(orphans: readonly OrphanedRun[]): string[] {
     if (orphans.length === 0) return [];
     return this.guard(() =>
       this.db
@@ -161,10 +292,11 @@ export class Store {
             // Re-checked under the write lock: another process may have recovered or resumed it.
             if (!this.runs.interrupt(run)) return [];
             const lastStep = this.runs.get(run.id)?.lastStep ?? 'unknown';
+            const what = run.status === 'queued' ? 'queued it' : 'running it';
             this.log.append(
               run.id,
               'warn',
-              `Interrupted: the process running it ended (last step ${lastStep}). Resume it from its latest checkpoint.`,
+              `Interrupted: the process that had ${what} ended (last step ${lastStep}). Resume it from its latest checkpoint.`,
             );
             return [run.id];
           }),
@@ -195,6 +327,31 @@ export class Store {
   /** The run's series that hold points, by name. */
   listSeries(runId: string): SeriesSummary[] {
     return this.series.list(runId);
+  }
+
+  /** The run's series that hold points, by name, with their summaries (no point is read). */
+  listSeriesStats(runId: string): SeriesStats[] {
+    return this.series.stats(runId);
+  }
+
+  /**
+   * A series over [fromStep, toStep] for a chart `width` pixels wide: the first point in the range as
+   * a bucket of its own, then at most width - 1 equal-width buckets over the rest (buckets.ts), so the
+   * first and the last point are always among what is drawn; and how many points the range holds.
+   */
+  readChartSeries(
+    runId: string,
+    name: string,
+    width: number,
+    range: StepRange = {},
+  ): { points: number; buckets: SeriesBucket[] } {
+    const sid = this.series.seriesId(runId, name);
+    if (sid === undefined) return { points: 0, buckets: [] };
+    const { points, firstStep } = this.series.rangeInfo(sid, range);
+    if (points === 0 || firstStep === undefined) return { points: 0, buckets: [] };
+    const first = this.buckets.read(sid, 1, firstStep, firstStep);
+    const rest = this.buckets.read(sid, Math.max(1, width - 1), firstStep + 1, range.toStep);
+    return { points, buckets: [...first, ...rest] };
   }
 
   /** Every point of a series in the step range (empty if none). */
@@ -241,6 +398,12 @@ export class Store {
   /** Writes structured probe results (one transaction). */
   appendProbeRecords(runId: string, records: readonly ProbeRecord[]): void {
     this.guard(() => this.probeRecords.append(runId, records));
+  }
+
+  /** Per probe: how many records the run has, over which steps, and how many say it could not run. */
+  probeSummary(runId: string): ProbeSummary[] {
+    this.runs.require(runId);
+    return this.probeRecords.summary(runId);
   }
 
   /** The run's probe records by step (optionally one probe, a step range). */

@@ -143,6 +143,69 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    name: 'tags, notes, queue owners, series summaries, probe series names',
+    up(db) {
+      db.exec(`
+        -- Notes, and which kind of host owns a queued or running run: an app or serve adopts the
+        -- queued runs of a dead app or serve owner; a dead CLI's queued run becomes interrupted.
+        ALTER TABLE runs ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+        ALTER TABLE runs ADD COLUMN owner_kind TEXT
+          CHECK (owner_kind IS NULL OR owner_kind IN ('cli', 'serve', 'electron'));
+
+        -- The config fields the runs table filters and sorts on, read from the stored config (virtual:
+        -- computed on read, nothing stored twice) and indexed.
+        ALTER TABLE runs ADD COLUMN network TEXT
+          GENERATED ALWAYS AS (json_extract(config, '$.model.network')) VIRTUAL;
+        ALTER TABLE runs ADD COLUMN normalization TEXT
+          GENERATED ALWAYS AS (json_extract(config, '$.model.normalization')) VIRTUAL;
+        ALTER TABLE runs ADD COLUMN width REAL
+          GENERATED ALWAYS AS (json_extract(config, '$.model.widthMultiplier')) VIRTUAL;
+        ALTER TABLE runs ADD COLUMN lr REAL
+          GENERATED ALWAYS AS (json_extract(config, '$.optimizer.lr')) VIRTUAL;
+        ALTER TABLE runs ADD COLUMN total_steps INTEGER
+          GENERATED ALWAYS AS (json_extract(config, '$.schedule.steps')) VIRTUAL;
+        CREATE INDEX runs_by_network ON runs (network, normalization, width);
+        CREATE INDEX runs_by_normalization ON runs (normalization);
+        CREATE INDEX runs_by_lr ON runs (lr);
+        CREATE INDEX runs_by_sweep ON runs (sweep_id);
+        CREATE INDEX runs_by_name ON runs (name);
+
+        -- Tags: one row per (run, tag); by tag for filtering and counting.
+        CREATE TABLE run_tags (
+          run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+          tag TEXT NOT NULL,
+          PRIMARY KEY (run_id, tag)
+        ) WITHOUT ROWID;
+        CREATE INDEX run_tags_by_tag ON run_tags (tag, run_id);
+
+        -- A summary per series, kept up to date by every write of its points (series.ts): lists and
+        -- final metrics read it instead of the points. min/max over finite values only (NULL when
+        -- none), last as (value, nf) like points (nonFinite.ts).
+        ALTER TABLE series ADD COLUMN points INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE series ADD COLUMN first_step INTEGER;
+        ALTER TABLE series ADD COLUMN last_step INTEGER;
+        ALTER TABLE series ADD COLUMN last_value REAL;
+        ALTER TABLE series ADD COLUMN last_nf INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE series ADD COLUMN min_value REAL;
+        ALTER TABLE series ADD COLUMN max_value REAL;
+        UPDATE series SET
+          points = (SELECT count(*) FROM points WHERE series_id = series.id),
+          first_step = (SELECT min(step) FROM points WHERE series_id = series.id),
+          last_step = (SELECT max(step) FROM points WHERE series_id = series.id),
+          last_value = (SELECT value FROM points WHERE series_id = series.id ORDER BY step DESC LIMIT 1),
+          last_nf = coalesce((SELECT nf FROM points WHERE series_id = series.id ORDER BY step DESC LIMIT 1), 0),
+          min_value = (SELECT min(value) FROM points WHERE series_id = series.id),
+          max_value = (SELECT max(value) FROM points WHERE series_id = series.id);
+
+        -- One name per probe (ARCHITECTURE.md "Naming"): series prefixes follow the probes' config keys.
+        UPDATE series SET name = 'probe/activations/' || substr(name, 11)
+          WHERE substr(name, 1, 10) = 'probe/act/';
+        UPDATE series SET name = 'probe/bnGradients/' || substr(name, 10)
+          WHERE substr(name, 1, 9) = 'probe/bn/';
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

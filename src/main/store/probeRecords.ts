@@ -18,6 +18,26 @@ interface RecordRow {
   data: string;
 }
 
+/** What a run's records of one probe hold, without their data (shared/api.ts probeSummarySchema). */
+export interface ProbeSummary {
+  probe: ProbeName;
+  records: number;
+  firstStep: number;
+  lastStep: number;
+  /** Records saying why the probe could not be computed at their step, and the last reason. */
+  errors: number;
+  lastError: string | null;
+}
+
+interface SummaryRow {
+  probe: ProbeName;
+  records: number;
+  first_step: number;
+  last_step: number;
+  errors: number;
+  last_error: string | null;
+}
+
 export interface ProbeRecordFilter {
   probe?: ProbeName;
   fromStep?: number;
@@ -49,6 +69,15 @@ function prepareStatements(db: Database.Database) {
        ORDER BY step, id`,
     ),
     truncate: db.prepare<[string, number]>('DELETE FROM probe_records WHERE run_id = ? AND step > ?'),
+    // In the order the probes first reported, as the records are listed.
+    summary: db.prepare<[string], SummaryRow>(
+      `SELECT probe, count(*) AS records, min(step) AS first_step, max(step) AS last_step,
+         count(CASE WHEN json_type(data, '$.error') = 'text' THEN 1 END) AS errors,
+         (SELECT json_extract(e.data, '$.error') FROM probe_records e
+          WHERE e.run_id = p.run_id AND e.probe = p.probe AND json_type(e.data, '$.error') = 'text'
+          ORDER BY e.step DESC, e.id DESC LIMIT 1) AS last_error
+       FROM probe_records p WHERE run_id = ? GROUP BY probe ORDER BY min(step), min(id)`,
+    ),
   };
 }
 
@@ -87,6 +116,18 @@ export class ProbeRecordsRepo {
         filter.toStep ?? Number.MAX_SAFE_INTEGER,
       )
       .map((r) => ({ probe: r.probe, step: r.step, time: r.time, data: decodeRecordData(r.data) }));
+  }
+
+  /** Per probe: records, step range and errors, computed in SQL. */
+  summary(runId: string): ProbeSummary[] {
+    return this.sql.summary.all(runId).map((r) => ({
+      probe: r.probe,
+      records: r.records,
+      firstStep: r.first_step,
+      lastStep: r.last_step,
+      errors: r.errors,
+      lastError: r.last_error,
+    }));
   }
 
   truncateAfter(runId: string, step: number): number {

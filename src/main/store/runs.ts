@@ -1,13 +1,14 @@
 /**
  * The runs table: one row per run, its config (verbatim JSON, so the run can be reproduced or resumed
- * from the row alone), its lifecycle status and where it ran.
+ * from the row alone), its lifecycle status, where it ran, and the process that owns it while it is
+ * queued, running or paused (processOwner.ts).
  */
 import type Database from 'better-sqlite3';
 import type { ExperimentConfig } from '../../shared/config';
 import { UserError } from '../../shared/errors';
 import type { FinishedRunStatus, RunListFilter, RunRecord, RunStatus } from '../../shared/runTypes';
 import { FINISHED_RUN_STATUSES, LIVE_RUN_STATUSES } from '../../shared/runTypes';
-import { currentOwner, orphanedRows } from './processOwner';
+import { ADOPTING_KINDS, currentOwner, orphanedRows, type OwnerKind } from './processOwner';
 import { newRunId } from './runId';
 import { sqliteCode } from './sqliteErrors';
 
@@ -17,6 +18,8 @@ export interface CreateRunMeta {
   parentId?: string;
   resumedFromStep?: number;
   sweepId?: string;
+  tags?: readonly string[];
+  notes?: string;
 }
 
 /** The backend and device a run actually trains on. */
@@ -31,17 +34,26 @@ export interface FinishInfo {
   divergedAtStep?: number;
 }
 
-/** A running/paused run and the process recorded as running it. */
+/** A queued, running or paused run and the process recorded as owning it. */
 export interface OrphanedRun {
   id: string;
   pid: number | null;
   host: string | null;
+  status: RunStatus;
+  kind: OwnerKind | null;
 }
 
 /** Statuses `setStatus` may set; the finished ones go through `finish`. */
 export type UnfinishedRunStatus = Exclude<RunStatus, FinishedRunStatus>;
 
-export interface RunRow {
+/** The owner of a live run as stored. */
+export interface RunOwner {
+  pid: number | null;
+  host: string | null;
+  kind: OwnerKind | null;
+}
+
+export interface RunDbRow {
   id: string;
   name: string;
   config: string;
@@ -61,36 +73,53 @@ export interface RunRow {
   sweep_id: string | null;
   owner_pid: number | null;
   owner_host: string | null;
+  owner_kind: OwnerKind | null;
+  notes: string;
+}
+
+interface LiveRow {
+  id: string;
+  status: RunStatus;
+  owner_pid: number | null;
+  owner_host: string | null;
+  owner_kind: OwnerKind | null;
 }
 
 const FINISHED_SQL = FINISHED_RUN_STATUSES.map((s) => `'${s}'`).join(', ');
 const LIVE_SQL = LIVE_RUN_STATUSES.map((s) => `'${s}'`).join(', ');
+/** The stored columns (SELECT * would also compute the virtual config columns). */
+const COLUMNS = `id, name, config, status, backend, device, software_device, seed, created_at, started_at,
+  ended_at, last_step, error, diverged_at_step, parent_id, resumed_from_step, sweep_id, owner_pid,
+  owner_host, owner_kind, notes`;
 
 function prepareStatements(db: Database.Database) {
   return {
     insert: db.prepare(
-      `INSERT INTO runs (id, name, config, status, seed, created_at, parent_id, resumed_from_step, sweep_id)
-       VALUES (@id, @name, @config, 'queued', @seed, @createdAt, @parentId, @resumedFromStep, @sweepId)`,
+      `INSERT INTO runs (id, name, config, status, seed, created_at, parent_id, resumed_from_step, sweep_id,
+         notes, owner_pid, owner_host, owner_kind)
+       VALUES (@id, @name, @config, 'queued', @seed, @createdAt, @parentId, @resumedFromStep, @sweepId,
+         @notes, @pid, @host, @kind)`,
     ),
     running: db.prepare(
       `UPDATE runs SET status = 'running', backend = @backend, device = @device, software_device = @software,
          started_at = coalesce(started_at, @now), ended_at = NULL, error = NULL, diverged_at_step = NULL,
-         owner_pid = @pid, owner_host = @host
+         owner_pid = @pid, owner_host = @host, owner_kind = @kind
        WHERE id = @id`,
     ),
     status: db.prepare(
-      'UPDATE runs SET status = @status, owner_pid = @pid, owner_host = @host WHERE id = @id',
+      `UPDATE runs SET status = @status, owner_pid = @pid, owner_host = @host, owner_kind = @kind
+       WHERE id = @id`,
     ),
     finished: db.prepare(
       `UPDATE runs SET status = @status, ended_at = @now, error = @error, diverged_at_step = @divergedAtStep,
-         owner_pid = NULL, owner_host = NULL
+         owner_pid = NULL, owner_host = NULL, owner_kind = NULL
        WHERE id = @id AND status NOT IN (${FINISHED_SQL})`,
     ),
     lastStep: db.prepare('UPDATE runs SET last_step = ? WHERE id = ?'),
-    byId: db.prepare<[string], RunRow>('SELECT * FROM runs WHERE id = ?'),
+    byId: db.prepare<[string], RunDbRow>(`SELECT ${COLUMNS} FROM runs WHERE id = ?`),
     exists: db.prepare<[string], number>('SELECT 1 FROM runs WHERE id = ?').pluck(),
-    list: db.prepare<[ListParams], RunRow>(
-      `SELECT * FROM runs
+    list: db.prepare<[ListParams], RunDbRow>(
+      `SELECT ${COLUMNS} FROM runs
        WHERE (@statuses IS NULL OR status IN (SELECT value FROM json_each(@statuses)))
          AND (@sweepId IS NULL OR sweep_id = @sweepId)
          AND (@parentId IS NULL OR parent_id = @parentId)
@@ -98,12 +127,17 @@ function prepareStatements(db: Database.Database) {
        LIMIT @limit OFFSET @offset`,
     ),
     remove: db.prepare('DELETE FROM runs WHERE id = ?'),
-    live: db.prepare<[], Pick<RunRow, 'id' | 'owner_pid' | 'owner_host'>>(
-      `SELECT id, owner_pid, owner_host FROM runs WHERE status IN (${LIVE_SQL})`,
+    live: db.prepare<[], LiveRow>(
+      `SELECT id, status, owner_pid, owner_host, owner_kind FROM runs WHERE status IN (${LIVE_SQL})
+       ORDER BY created_at, rowid`,
     ),
     interrupt: db.prepare(
-      `UPDATE runs SET status = 'interrupted', owner_pid = NULL, owner_host = NULL
+      `UPDATE runs SET status = 'interrupted', owner_pid = NULL, owner_host = NULL, owner_kind = NULL
        WHERE id = @id AND status IN (${LIVE_SQL}) AND owner_pid IS @pid AND owner_host IS @host`,
+    ),
+    claim: db.prepare(
+      `UPDATE runs SET owner_pid = @selfPid, owner_host = @selfHost, owner_kind = @kind
+       WHERE id = @id AND status = @status AND owner_pid IS @pid AND owner_host IS @host`,
     ),
   };
 }
@@ -119,11 +153,15 @@ interface ListParams {
 export class RunsRepo {
   private readonly sql: ReturnType<typeof prepareStatements>;
 
-  constructor(db: Database.Database) {
+  /** `kind`: what this process is, recorded with every run it owns. */
+  constructor(
+    db: Database.Database,
+    private readonly kind: OwnerKind = 'cli',
+  ) {
     this.sql = prepareStatements(db);
   }
 
-  /** Adds a `queued` run and returns its id. */
+  /** Adds a `queued` run owned by this process and returns its id. */
   create(config: ExperimentConfig, meta: CreateRunMeta = {}): string {
     for (let attempt = 0; ; attempt++) {
       const id = newRunId();
@@ -137,6 +175,8 @@ export class RunsRepo {
           parentId: meta.parentId ?? null,
           resumedFromStep: meta.resumedFromStep ?? null,
           sweepId: meta.sweepId ?? null,
+          notes: meta.notes ?? '',
+          ...this.owner(),
         });
         return id;
       } catch (e) {
@@ -149,23 +189,21 @@ export class RunsRepo {
   }
 
   markRunning(id: string, info: RunningInfo): void {
-    const { pid, host } = currentOwner();
     const r = this.sql.running.run({
       id,
       backend: info.backend,
       device: info.device,
       software: info.softwareDevice ? 1 : 0,
       now: Date.now(),
-      pid,
-      host,
+      ...this.owner(),
     });
     if (r.changes === 0) throw notFound(id);
   }
 
-  /** Sets a not-finished status; `running` and `paused` record this process as the run's owner. */
+  /** Sets a not-finished status; `queued`, `running` and `paused` record this process as the run's owner. */
   setStatus(id: string, status: UnfinishedRunStatus): void {
     const owned = (LIVE_RUN_STATUSES as readonly RunStatus[]).includes(status);
-    const owner = owned ? currentOwner() : { pid: null, host: null };
+    const owner = owned ? this.owner() : { pid: null, host: null, kind: null };
     const r = this.sql.status.run({ id, status, ...owner });
     if (r.changes === 0) throw notFound(id);
   }
@@ -196,6 +234,12 @@ export class RunsRepo {
     return row && toRecord(row);
   }
 
+  /** Who owns the run while it is live (all null otherwise); undefined if there is no such run. */
+  ownerOf(id: string): RunOwner | undefined {
+    const row = this.sql.byId.get(id);
+    return row && { pid: row.owner_pid, host: row.owner_host, kind: row.owner_kind };
+  }
+
   /** Throws a not-found UserError unless the run exists. */
   require(id: string): void {
     if (this.sql.exists.get(id) === undefined) throw notFound(id);
@@ -215,26 +259,63 @@ export class RunsRepo {
       .map(toRecord);
   }
 
-  /** Deletes the run with its series, points, checkpoints and log; false if there was none. */
+  /** Deletes the run with its series, points, checkpoints, tags and log; false if there was none. */
   delete(id: string): boolean {
     return this.sql.remove.run(id).changes > 0;
   }
 
   /**
-   * The running/paused runs whose owning process is gone (processOwner.ts); `force` also takes those
-   * of other live processes (never this one's). Read-only: opening the file takes no write lock
-   * unless there is something to recover.
+   * The queued, running or paused runs whose owning process is gone (processOwner.ts), oldest first;
+   * `force` also takes those of other live processes (never this one's). Read-only: opening the file
+   * takes no write lock unless there is something to recover.
    */
   findOrphaned(options: { force?: boolean } = {}): OrphanedRun[] {
-    return orphanedRows(this.sql.live.all(), options);
+    return orphanedRows(this.sql.live.all(), options).map(({ id, pid, host, row }) => ({
+      id,
+      pid,
+      host,
+      status: row.status,
+      kind: row.owner_kind,
+    }));
   }
 
   /**
-   * Marks the run `interrupted` if it is still running or paused under the owner it was found with
-   * (not, say, resumed by another process since); true if it was.
+   * Whether recovery marks an orphaned run interrupted: always, except a queued run of a dead app or
+   * serve, which waits for the next app or serve to adopt it (claim) into its queue.
+   */
+  static interruptsOnRecovery(run: OrphanedRun): boolean {
+    return !(run.status === 'queued' && run.kind !== null && ADOPTING_KINDS.includes(run.kind));
+  }
+
+  /**
+   * Marks the run `interrupted` if it is still live under the owner it was found with (not, say,
+   * resumed by another process since); true if it was.
    */
   interrupt(run: OrphanedRun): boolean {
-    return this.sql.interrupt.run(run).changes > 0;
+    return this.sql.interrupt.run({ id: run.id, pid: run.pid, host: run.host }).changes > 0;
+  }
+
+  /**
+   * Makes this process the owner of an orphaned run, if it is still in the status and under the owner
+   * it was found with (another process may have claimed or recovered it since); true if it did.
+   */
+  claim(run: OrphanedRun): boolean {
+    const self = this.owner();
+    return (
+      this.sql.claim.run({
+        id: run.id,
+        status: run.status,
+        pid: run.pid,
+        host: run.host,
+        selfPid: self.pid,
+        selfHost: self.host,
+        kind: self.kind,
+      }).changes > 0
+    );
+  }
+
+  private owner(): { pid: number; host: string; kind: OwnerKind } {
+    return { ...currentOwner(), kind: this.kind };
   }
 }
 
@@ -242,7 +323,7 @@ export function notFound(id: string): UserError {
   return new UserError('not-found', `No run with id '${id}'. List the runs with \`normlab list\`.`);
 }
 
-function toRecord(row: RunRow): RunRecord {
+export function toRecord(row: RunDbRow): RunRecord {
   return {
     id: row.id,
     name: row.name,

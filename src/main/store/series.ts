@@ -9,10 +9,12 @@
  */
 import type Database from 'better-sqlite3';
 import type { MetricPoint } from '../../shared/events';
+import type { SeriesStats } from '../../shared/api';
 import type { MetricRow, SeriesSummary } from '../../shared/runTypes';
 import { DECODE_SQL, decodeValue, encodeValue } from './nonFinite';
 import type { RunsRepo } from './runs';
 import { notFound } from './runs';
+import { BatchSummary, SeriesSummaryRepo } from './seriesSummary';
 import { sqliteCode } from './sqliteErrors';
 
 /** A point to store; `time` (ms since the epoch) defaults to when the batch is written. */
@@ -51,14 +53,6 @@ function prepareStatements(db: Database.Database) {
     addSeries: db
       .prepare<[string, string], number>('INSERT INTO series (run_id, name) VALUES (?, ?) RETURNING id')
       .pluck(),
-    list: db.prepare<[string], { name: string; first_step: number; last_step: number }>(
-      `SELECT * FROM (
-         SELECT name,
-           (SELECT step FROM points WHERE series_id = s.id ORDER BY step LIMIT 1) AS first_step,
-           (SELECT step FROM points WHERE series_id = s.id ORDER BY step DESC LIMIT 1) AS last_step
-         FROM series s WHERE run_id = ?)
-       WHERE first_step IS NOT NULL ORDER BY name`,
-    ),
     // Two flat columns read far faster than one row object (or array) per point.
     readSteps: db
       .prepare<[number, number, number], number>(
@@ -81,11 +75,22 @@ function prepareStatements(db: Database.Database) {
     truncate: db.prepare(
       'DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE run_id = ?) AND step > ?',
     ),
+    countRange: db
+      .prepare<[number, number, number], number>(
+        'SELECT count(*) FROM points WHERE series_id = ? AND step BETWEEN ? AND ?',
+      )
+      .pluck(),
+    firstInRange: db
+      .prepare<[number, number, number], number>(
+        'SELECT step FROM points WHERE series_id = ? AND step BETWEEN ? AND ? ORDER BY step LIMIT 1',
+      )
+      .pluck(),
   };
 }
 
 export class SeriesRepo {
   private readonly sql: ReturnType<typeof prepareStatements>;
+  private readonly summary: SeriesSummaryRepo;
   /** runId -> series name -> series id; only ids known to be committed. */
   private readonly ids = new Map<string, Map<string, number>>();
   private readonly appendTx: (
@@ -101,6 +106,7 @@ export class SeriesRepo {
     private readonly runs: RunsRepo,
   ) {
     this.sql = prepareStatements(db);
+    this.summary = new SeriesSummaryRepo(db);
     // IMMEDIATE: take the write lock at BEGIN; a deferred transaction that reads (series ids) before
     // writing could fail with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry.
     const tx = db.transaction(this.insertPoints.bind(this));
@@ -137,11 +143,14 @@ export class SeriesRepo {
     const args: (number | null)[] = new Array<number | null>(CHUNK * COLUMNS);
     const enc: [number | null, number] = [0, 0];
     const full = points.length - (points.length % CHUNK);
+    const batch = new BatchSummary();
     for (let i = 0; i < points.length; i++) {
       const p = points[i] as StoredPoint;
       const o = (i % CHUNK) * COLUMNS;
+      const sid = this.idFor(runId, p.series);
+      batch.add(sid, p.step, p.value);
       encodeValue(p.value, enc);
-      args[o] = this.idFor(runId, p.series);
+      args[o] = sid;
       args[o + 1] = p.step;
       args[o + 2] = enc[0];
       args[o + 3] = enc[1];
@@ -152,6 +161,7 @@ export class SeriesRepo {
         this.sql.insertOne.run(args.slice(o, o + COLUMNS));
       }
     }
+    this.summary.apply(batch);
     if (lastStep !== undefined) this.runs.updateLastStep(runId, lastStep);
   }
 
@@ -171,11 +181,25 @@ export class SeriesRepo {
     return this.ids.get(runId)?.get(name) ?? this.sql.seriesId.get(runId, name);
   }
 
-  /** The run's series that hold points, by name. */
+  /** The run's series that hold points, by name (from their summaries: no point is read). */
   list(runId: string): SeriesSummary[] {
-    return this.sql.list
-      .all(runId)
-      .map((r) => ({ name: r.name, firstStep: r.first_step, lastStep: r.last_step }));
+    return this.summary
+      .list(runId)
+      .map((s) => ({ name: s.name, firstStep: s.firstStep, lastStep: s.lastStep }));
+  }
+
+  /** The run's series that hold points, by name, with their point counts, min, max and last value. */
+  stats(runId: string): SeriesStats[] {
+    return this.summary.list(runId);
+  }
+
+  /** Points of series `id` in the step range, and the first step among them (undefined if none). */
+  rangeInfo(id: number, range: StepRange = {}): { points: number; firstStep: number | undefined } {
+    const [from, to] = bounds(range);
+    return {
+      points: this.sql.countRange.get(id, from, to) ?? 0,
+      firstStep: this.sql.firstInRange.get(id, from, to),
+    };
   }
 
   /** Every point of a series in the step range, in step order (empty if the series does not exist). */
@@ -198,7 +222,9 @@ export class SeriesRepo {
 
   /** Deletes the run's points after `step` (call inside a transaction with the matching run update). */
   truncateAfter(runId: string, step: number): number {
-    return this.sql.truncate.run(runId, step).changes;
+    const deleted = this.sql.truncate.run(runId, step).changes;
+    if (deleted > 0) this.summary.recomputeRun(runId);
+    return deleted;
   }
 
   /** Drops cached ids of a deleted run. */

@@ -183,7 +183,7 @@ export class SliceJobsRepo {
    * other live processes (never this one's). Read-only, like RunsRepo.findOrphaned.
    */
   findOrphaned(options: { force?: boolean } = {}): OrphanedSliceJob[] {
-    return orphanedRows(this.sql.running.all(), options);
+    return orphanedRows(this.sql.running.all(), options).map(({ id, pid, host }) => ({ id, pid, host }));
   }
 
   /**

@@ -90,3 +90,103 @@ describe('migrate', () => {
     db.close();
   });
 });
+
+describe('migration 4: tags, notes, queue owners, series summaries, probe series names', () => {
+  /** A database as NormLab wrote it at schema v3, with a run, its series and points. */
+  function v3Database(path: string): void {
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    migrate(db, MIGRATIONS.slice(0, 3));
+    expect(version(db)).toBe(3);
+    const config = JSON.stringify({
+      model: { network: 'vgg16', normalization: 'batch', widthMultiplier: 0.25 },
+      optimizer: { name: 'sgd', lr: 0.1 },
+      schedule: { steps: 2000 },
+    });
+    db.prepare(
+      "INSERT INTO runs (id, config, status, seed, created_at, owner_pid, owner_host) VALUES ('old00001', ?, 'queued', 3, 5, NULL, NULL)",
+    ).run(config);
+    const series = db.prepare('INSERT INTO series (run_id, name) VALUES (?, ?) RETURNING id').pluck();
+    const point = db.prepare('INSERT INTO points (series_id, step, value, nf, time) VALUES (?, ?, ?, ?, 0)');
+    const act = series.get('old00001', 'probe/act/layer2/var') as number;
+    const bn = series.get('old00001', 'probe/bn/layer1/factor') as number;
+    const loss = series.get('old00001', 'train/loss') as number;
+    series.get('old00001', 'probe/activity/x');
+    point.run(act, 1, 0.5, 0);
+    point.run(bn, 1, 2, 0);
+    point.run(loss, 1, 3, 0);
+    point.run(loss, 2, 1, 0);
+    point.run(loss, 3, null, 1);
+    db.close();
+  }
+
+  it('renames probe series, backfills the summaries and reads the config columns of old runs', () => {
+    const path = join(temp.dir(), 'v3.sqlite');
+    v3Database(path);
+    const db = new Database(path);
+    expect(migrate(db)).toEqual([4]);
+    const series = db
+      .prepare(
+        'SELECT name, points, first_step, last_step, last_value, last_nf, min_value, max_value FROM series ORDER BY name',
+      )
+      .all();
+    expect(series).toEqual([
+      {
+        name: 'probe/activations/layer2/var',
+        points: 1,
+        first_step: 1,
+        last_step: 1,
+        last_value: 0.5,
+        last_nf: 0,
+        min_value: 0.5,
+        max_value: 0.5,
+      },
+      // A name that only starts like an old prefix is left alone.
+      {
+        name: 'probe/activity/x',
+        points: 0,
+        first_step: null,
+        last_step: null,
+        last_value: null,
+        last_nf: 0,
+        min_value: null,
+        max_value: null,
+      },
+      {
+        name: 'probe/bnGradients/layer1/factor',
+        points: 1,
+        first_step: 1,
+        last_step: 1,
+        last_value: 2,
+        last_nf: 0,
+        min_value: 2,
+        max_value: 2,
+      },
+      {
+        name: 'train/loss',
+        points: 3,
+        first_step: 1,
+        last_step: 3,
+        last_value: null,
+        last_nf: 1,
+        min_value: 1,
+        max_value: 3,
+      },
+    ]);
+    expect(
+      db.prepare('SELECT network, normalization, width, lr, total_steps, notes, owner_kind FROM runs').get(),
+    ).toEqual({
+      network: 'vgg16',
+      normalization: 'batch',
+      width: 0.25,
+      lr: 0.1,
+      total_steps: 2000,
+      notes: '',
+      owner_kind: null,
+    });
+    db.prepare("INSERT INTO run_tags (run_id, tag) VALUES ('old00001', 'baseline')").run();
+    db.prepare("DELETE FROM runs WHERE id = 'old00001'").run();
+    expect(db.prepare('SELECT count(*) FROM run_tags').pluck().get()).toBe(0);
+    db.close();
+  });
+});
