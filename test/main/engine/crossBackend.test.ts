@@ -27,12 +27,10 @@ import { readCifar10 } from '../../../src/main/engine/data/cifar10Reader';
 import { computeChannelStats, standardizeImages } from '../../../src/main/engine/data/standardization';
 import { softmaxCrossEntropy } from '../../../src/main/engine/losses/crossEntropy';
 import { lossAndGradients } from '../../../src/main/engine/models/lossAndGradients';
-import {
-  buildNetwork,
-  disposeStats,
-  initParams,
-  type Network,
-} from '../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../src/main/engine/models/network';
+import { disposeStats } from '../../../src/main/engine/models/runningStats';
+import { initParams } from '../../../src/main/engine/models/params';
+import type { Network } from '../../../src/main/engine/models/networkTypes';
 
 const CIFAR10_DIR = resolve(import.meta.dirname, '../../..', '../shared/data/cifar10');
 const BATCH = 4;

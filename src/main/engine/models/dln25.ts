@@ -4,7 +4,7 @@
  * DLN computes W_25 Norm_24(W_24 ... Norm_1(W_1 x)).
  */
 import { UserError } from '../../../shared/errors';
-import type { Architecture, DenseLayer, TaskShape } from './architecture';
+import type { Architecture, DenseLayer, TaskShape } from './layerPlan';
 
 export const DLN_DEPTH = 25;
 export const DLN_DIM = 10;

@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core registers no gradient functions by itself; training and the probes differentiate networks.
 import '../tf/registerGradients';
-import type { ForwardOptions, Network, NormStats, ParamMap } from './network';
+import type { ForwardOptions, Network, ParamMap } from './networkTypes';
+import type { NormStats } from '../norms/normStats';
 
 export interface LossAndGradients {
   loss: tf.Scalar;

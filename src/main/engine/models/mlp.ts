@@ -3,7 +3,7 @@
  * ReLU (each one normalizable), then a linear output layer.
  */
 import { UserError } from '../../../shared/errors';
-import type { Architecture, DenseLayer, TaskShape } from './architecture';
+import type { Architecture, DenseLayer, TaskShape } from './layerPlan';
 
 export function mlpArchitecture(widths: readonly number[], task: TaskShape): Architecture {
   const features = task.inputShape.reduce((a, b) => a * b, 1);

@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed } from '../rng/seeds';
-import type { Architecture } from './architecture';
-import type { Network, ParamMap, ParamSpec } from './network';
+import type { Architecture } from './layerPlan';
+import type { Network, ParamMap, ParamSpec } from './networkTypes';
 
 /** The parameter list in forward order: per layer weight, bias, gamma, beta; then the output layer. */
 export function paramSpecs(arch: Architecture, normalized: boolean): ParamSpec[] {

@@ -7,7 +7,8 @@
  * PyTorch; lp norms: N_p). Functional: inputs are never modified or disposed.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Network, NormStats, RunningStats } from './network';
+import type { Network } from './networkTypes';
+import type { NormStats, RunningStats } from '../norms/normStats';
 
 /** Mean 0 and scale 1 for every normalized layer; an empty map for a plain network. */
 export function initRunningStats(net: Network): RunningStats {

@@ -4,7 +4,7 @@
  * (vgg16 at 0.25: 16 ... 128 and Linear(128 -> 10)).
  */
 import { UserError } from '../../../shared/errors';
-import type { Architecture, ConvLayer, TaskShape } from './architecture';
+import type { Architecture, ConvLayer, TaskShape } from './layerPlan';
 
 export const VGG_WIDTHS = {
   vgg16: [64, 64, 'M', 128, 128, 'M', 256, 256, 256, 'M', 512, 512, 512, 'M', 512, 512, 512, 'M'],

@@ -8,7 +8,7 @@
  * Eval mode uses the running estimates (mean, variance) in place of (mu_B, sigma^2_B).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { NormStats } from '../models/network';
+import type { NormStats } from './normStats';
 
 export interface NormOutput {
   out: tf.Tensor;

@@ -9,7 +9,7 @@
  * mean and N_p.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { NormStats } from '../models/network';
+import type { NormStats } from './normStats';
 import { unitAxes, type NormOutput } from './batchNorm';
 
 export type LpOrder = 1 | 2 | 'inf';

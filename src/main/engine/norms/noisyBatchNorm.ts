@@ -13,8 +13,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { NoisyBatchNormConfig } from '../../../shared/config';
-import type { NoiseSample, NoiseSource } from '../models/network';
 import { randomStream } from '../rng/seeds';
+
+/** Algorithm 1: a -> s * a + m, elementwise; both tensors have the activation's shape. */
+export interface NoiseSample {
+  scale: tf.Tensor;
+  shift: tf.Tensor;
+}
+
+/** Draws the noise of one layer for one step; `shape` is the activation's shape (N, H, W, C or N, C). */
+export type NoiseSource = (layer: number, shape: readonly number[]) => NoiseSample;
 
 /** One layer's draw: the per-unit mu_j, sigma_j and the per-element shift m and scale s. */
 export interface Algorithm1Draw extends NoiseSample {

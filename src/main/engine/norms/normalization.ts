@@ -4,7 +4,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { NormalizationName } from '../../../shared/config';
-import type { NormStats } from '../models/network';
+import type { NormStats } from './normStats';
 import { batchNormEval, batchNormTrain, type NormOutput } from './batchNorm';
 import { lpNormEval, lpNormTrain, type LpOrder } from './lpNorm';
 

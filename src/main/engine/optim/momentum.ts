@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from '../../../shared/config';
-import type { ParamMap } from '../models/network';
+import type { ParamMap } from '../models/networkTypes';
 import { gradientOf, type NamedTensor, type Optimizer, type VariableMap } from './optimizer';
 import { Slots, unknownState } from './slots';
 

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from '../../../shared/config';
-import type { ParamMap } from '../models/network';
+import type { ParamMap } from '../models/networkTypes';
 
 export interface NamedTensor {
   name: string;

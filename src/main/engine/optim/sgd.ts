@@ -1,7 +1,7 @@
 /** Plain stochastic gradient descent (the paper's VGG protocol): w <- w - lr * g. No state. */
 import * as tf from '@tensorflow/tfjs-core';
 import type { OptimizerConfig } from '../../../shared/config';
-import type { ParamMap } from '../models/network';
+import type { ParamMap } from '../models/networkTypes';
 import { gradientOf, type NamedTensor, type Optimizer, type VariableMap } from './optimizer';
 import { unknownState } from './slots';
 

@@ -17,7 +17,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MetricPoint } from '../../../shared/events';
 import type { ProbeRecord } from '../../../shared/probes';
-import { disposeStats } from '../models/network';
+import { disposeStats } from '../models/runningStats';
 import { deriveSeed } from '../rng/seeds';
 import type { ProbeContext, ProbeResult } from './probe';
 

@@ -37,7 +37,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MetricPoint } from '../../../shared/events';
 import type { ProbeRecord } from '../../../shared/probes';
-import { disposeStats, type NormStats, type ParamMap } from '../models/network';
+import { disposeStats } from '../models/runningStats';
+import type { NormStats } from '../norms/normStats';
+import type { ParamMap } from '../models/networkTypes';
 import type { ProbeContext, ProbeResult } from './probe';
 
 /** Per-unit vectors per layer in the packed read, in this order. */

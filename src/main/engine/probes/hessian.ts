@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MetricPoint } from '../../../shared/events';
 import type { ProbesConfig, ProbeRecord } from '../../../shared/probes';
-import type { ParamMap, ParamSpec } from '../models/network';
+import type { ParamMap, ParamSpec } from '../models/networkTypes';
 import { deriveSeed } from '../rng/seeds';
 import {
   DEFAULT_REL_STEP,

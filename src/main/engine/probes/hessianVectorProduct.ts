@@ -32,7 +32,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { lossAndGradients } from '../models/lossAndGradients';
-import { disposeStats, type ForwardOptions, type Gates, type ParamMap } from '../models/network';
+import { disposeStats } from '../models/runningStats';
+import type { ForwardOptions, Gates, ParamMap } from '../models/networkTypes';
 import type { ProbeContext } from './probe';
 
 /** relStep of the eps rule above (see the measurements there). */

@@ -15,7 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MetricPoint } from '../../../shared/events';
-import { disposeStats, type ParamMap } from '../models/network';
+import { disposeStats } from '../models/runningStats';
+import type { ParamMap } from '../models/networkTypes';
 import { lossAndGradients } from '../models/lossAndGradients';
 import type { ProbeContext, ProbeResult } from './probe';
 

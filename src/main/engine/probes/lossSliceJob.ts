@@ -8,7 +8,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ExperimentConfig } from '../../../shared/config';
 import { sliceAxis, type SliceSettings } from '../../../shared/slices';
-import { buildNetwork, disposeStats, type ParamMap } from '../models/network';
+import { buildNetwork } from '../models/network';
+import { disposeStats } from '../models/runningStats';
+import type { ParamMap } from '../models/networkTypes';
 import { makeAlgorithm1Noise } from '../norms/noisyBatchNorm';
 import { deriveSeed } from '../rng/seeds';
 import type { Task } from '../tasks/task';

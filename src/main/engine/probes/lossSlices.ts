@@ -11,7 +11,7 @@
  * stores the grid points and drives the CLI lives elsewhere.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Network, ParamMap } from '../models/network';
+import type { Network, ParamMap } from '../models/networkTypes';
 import { deriveSeed } from '../rng/seeds';
 
 /**

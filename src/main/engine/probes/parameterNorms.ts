@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MetricPoint } from '../../../shared/events';
-import type { ParamMap } from '../models/network';
+import type { ParamMap } from '../models/networkTypes';
 import type { ProbeContext, ProbeResult } from './probe';
 
 /** The norms above at step k, read in one batch; points only. */

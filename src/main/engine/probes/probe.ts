@@ -9,7 +9,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { ExperimentConfig } from '../../../shared/config';
 import type { MetricPoint } from '../../../shared/events';
 import type { ProbeRecord } from '../../../shared/probes';
-import type { ForwardOptions, Network, ParamMap } from '../models/network';
+import type { ForwardOptions, Network, ParamMap } from '../models/networkTypes';
 
 export interface ProbeContext {
   net: Network;

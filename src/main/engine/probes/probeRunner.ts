@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ExperimentConfig } from '../../../shared/config';
 import type { MetricPoint } from '../../../shared/events';
 import { PROBE_NAMES, type ProbeName, type ProbeRecord } from '../../../shared/probes';
-import type { Network, ParamMap } from '../models/network';
+import type { Network, ParamMap } from '../models/networkTypes';
 import type { ProbeContext, ProbeResult } from './probe';
 import { measureActivations } from './activations';
 import { measureBnGradients } from './bnGradientDecomposition';

@@ -3,7 +3,7 @@
  * Returns the mean per-example loss and the accuracy over the whole test set.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Network } from '../models/network';
+import type { Network } from '../models/networkTypes';
 import type { Task } from '../tasks/task';
 import type { TrainingState } from './trainingState';
 

@@ -6,8 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ExperimentConfig } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
-import type { Network, NoiseSource, NormStats, ParamMap, RunningStats } from '../models/network';
-import { disposeStats, initParams, initRunningStats, updateRunningStats } from '../models/network';
+import type { Network, ParamMap } from '../models/networkTypes';
+import type { NoiseSource } from '../norms/noisyBatchNorm';
+import type { NormStats, RunningStats } from '../norms/normStats';
+import { disposeStats, initRunningStats, updateRunningStats } from '../models/runningStats';
+import { initParams } from '../models/params';
 import { lossAndGradients } from '../models/lossAndGradients';
 import { createOptimizer, type Optimizer } from '../optim/createOptimizer';
 import type { Task } from '../tasks/task';

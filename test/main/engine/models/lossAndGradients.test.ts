@@ -2,14 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema, NORMALIZATIONS, type ModelConfig } from '../../../../src/shared/config';
-import {
-  buildNetwork,
-  disposeStats,
-  initParams,
-  type ForwardOptions,
-  type Network,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { disposeStats } from '../../../../src/main/engine/models/runningStats';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { ForwardOptions, Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import { lossAndGradients } from '../../../../src/main/engine/models/lossAndGradients';
 import { softmaxCrossEntropy } from '../../../../src/main/engine/losses/crossEntropy';
 import { sumSquaredError } from '../../../../src/main/engine/losses/sumSquaredError';

@@ -3,14 +3,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema, normalizableLayerCount, type ModelConfig } from '../../../../src/shared/config';
 import { UserError } from '../../../../src/shared/errors';
-import {
-  buildNetwork,
-  disposeStats,
-  initParams,
-  initRunningStats,
-  type Network,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { disposeStats, initRunningStats } from '../../../../src/main/engine/models/runningStats';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import { makeAlgorithm1Noise } from '../../../../src/main/engine/norms/noisyBatchNorm';
 
 beforeAll(async () => {

@@ -2,14 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema } from '../../../../src/shared/config';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
 import {
-  buildNetwork,
   disposeStats,
   initRunningStats,
   updateRunningStats,
-  type NormStats,
-  type RunningStats,
-} from '../../../../src/main/engine/models/network';
+} from '../../../../src/main/engine/models/runningStats';
+import type { NormStats, RunningStats } from '../../../../src/main/engine/norms/normStats';
 import { batchNormTrain } from '../../../../src/main/engine/norms/batchNorm';
 
 beforeAll(async () => {

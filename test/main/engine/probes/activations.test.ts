@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { disposeStats } from '../../../../src/main/engine/models/network';
+import { disposeStats } from '../../../../src/main/engine/models/runningStats';
 import { measureActivations, probedUnit } from '../../../../src/main/engine/probes/activations';
 import type { ProbeContext } from '../../../../src/main/engine/probes/probe';
 import { at, must } from '../../../helpers/defined';

@@ -4,7 +4,7 @@
  * a Jacobi eigen-solve. Nothing here touches tfjs except reading tensors into float64 arrays.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Network, ParamMap } from '../../../../src/main/engine/models/network';
+import type { Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 
 /** The parameters of `net` concatenated in net.params order, as float64. */
 export function flatten(net: Network, params: ParamMap): Float64Array {

@@ -8,13 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { experimentSchema } from '../../../../src/shared/config';
 import { softmaxCrossEntropy } from '../../../../src/main/engine/losses/crossEntropy';
 import { lossAndGradients } from '../../../../src/main/engine/models/lossAndGradients';
-import {
-  buildNetwork,
-  disposeStats,
-  initParams,
-  type Gates,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { disposeStats } from '../../../../src/main/engine/models/runningStats';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { Gates, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import {
   disposeGates,
   gradientAt,

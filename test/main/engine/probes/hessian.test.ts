@@ -3,12 +3,9 @@ import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { experimentSchema, type ExperimentConfig } from '../../../../src/shared/config';
 import type { ProbesConfig } from '../../../../src/shared/probes';
-import {
-  buildNetwork,
-  initParams,
-  type Network,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import { sumSquaredError } from '../../../../src/main/engine/losses/sumSquaredError';
 import { measureHessian } from '../../../../src/main/engine/probes/hessian';
 import type { ProbeContext, ProbeResult } from '../../../../src/main/engine/probes/probe';

@@ -2,13 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { experimentSchema } from '../../../../src/shared/config';
-import {
-  buildNetwork,
-  disposeStats,
-  initParams,
-  type Network,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { disposeStats } from '../../../../src/main/engine/models/runningStats';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import { lossAndGradients } from '../../../../src/main/engine/models/lossAndGradients';
 import { sumSquaredError } from '../../../../src/main/engine/losses/sumSquaredError';
 import { gradientAt, hessianVectorProduct } from '../../../../src/main/engine/probes/hessianVectorProduct';

@@ -4,12 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema } from '../../../../src/shared/config';
 import { softmaxCrossEntropy } from '../../../../src/main/engine/losses/crossEntropy';
 import { sumSquaredError } from '../../../../src/main/engine/losses/sumSquaredError';
-import {
-  buildNetwork,
-  initParams,
-  type Network,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import { measureInternalCovariateShift } from '../../../../src/main/engine/probes/internalCovariateShift';
 import type { ProbeResult } from '../../../../src/main/engine/probes/probe';
 import { contextTensors, makeProbeContext } from './probeTestContext';

@@ -4,12 +4,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema } from '../../../../src/shared/config';
 import type { MetricPoint } from '../../../../src/shared/events';
 import { softmaxCrossEntropy } from '../../../../src/main/engine/losses/crossEntropy';
-import {
-  buildNetwork,
-  initParams,
-  type Network,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import { defaultEtaMultipliers, measureLandscape } from '../../../../src/main/engine/probes/landscape';
 import type { ProbeResult } from '../../../../src/main/engine/probes/probe';
 import { contextTensors, makeProbeContext, type TestProbeContext } from './probeTestContext';

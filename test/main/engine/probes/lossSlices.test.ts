@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { modelSchema } from '../../../../src/shared/config';
-import { buildNetwork, initParams, type ParamMap } from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import {
   evaluateSlice,
   filterNormalizedDirection,

@@ -6,12 +6,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { experimentSchema, modelSchema, type ModelConfig } from '../../../../src/shared/config';
 import { softmaxCrossEntropy } from '../../../../src/main/engine/losses/crossEntropy';
-import {
-  buildNetwork,
-  initParams,
-  type ForwardOptions,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { initParams } from '../../../../src/main/engine/models/params';
+import type { ForwardOptions, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import { makeAlgorithm1Noise } from '../../../../src/main/engine/norms/noisyBatchNorm';
 import type { ProbeContext } from '../../../../src/main/engine/probes/probe';
 import { contextTensors, makeProbeContext } from './probeTestContext';

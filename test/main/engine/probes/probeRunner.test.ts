@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildNetwork, initParams } from '../../../../src/main/engine/models/network';
+import { buildNetwork } from '../../../../src/main/engine/models/network';
+import { initParams } from '../../../../src/main/engine/models/params';
 import { ProbeRunner, snapshot } from '../../../../src/main/engine/probes/probeRunner';
 import { experimentSchema, type ExperimentInput } from '../../../../src/shared/config';
 

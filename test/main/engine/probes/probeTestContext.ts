@@ -5,12 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { experimentSchema, type ExperimentConfig } from '../../../../src/shared/config';
 import { lossAndGradients } from '../../../../src/main/engine/models/lossAndGradients';
-import {
-  disposeStats,
-  type ForwardOptions,
-  type Network,
-  type ParamMap,
-} from '../../../../src/main/engine/models/network';
+import { disposeStats } from '../../../../src/main/engine/models/runningStats';
+import type { ForwardOptions, Network, ParamMap } from '../../../../src/main/engine/models/networkTypes';
 import type { ProbeContext } from '../../../../src/main/engine/probes/probe';
 
 export interface ProbeContextInput {
