@@ -111,8 +111,8 @@ export async function measureActivations(
     const edges = Array.from({ length: bins + 1 }, (_, b) => (b === bins ? hi : lo + ((hi - lo) * b) / bins));
     const counts = Array.from({ length: bins }, (_, b) => at(HEAD.length + b));
     points.push(
-      { series: `probe/act/layer${layer}/mean`, step: ctx.step, value: mean },
-      { series: `probe/act/layer${layer}/var`, step: ctx.step, value: variance },
+      { series: `probe/activations/layer${layer}/mean`, step: ctx.step, value: mean },
+      { series: `probe/activations/layer${layer}/var`, step: ctx.step, value: variance },
     );
     records.push({
       probe: 'activations',

@@ -17,12 +17,12 @@
  * projection term, a relative O(eps / var) error that matters only for units whose batch variance is
  * comparable to eps. This probe logs the paper's terms and, as the prediction, the exact form above:
  *
- *   probe/bn/layer{i}/factor               mean over units of gamma_j^2 / sigma_j^2
- *   probe/bn/layer{i}/grad_out_sq          sum over units of ||g_hat_j||^2
- *   probe/bn/layer{i}/mean_term            sum over units of (1/m) <1, g_hat_j>^2
- *   probe/bn/layer{i}/proj_term            sum over units of (1/m) <g_hat_j, y_hat_j>^2
- *   probe/bn/layer{i}/grad_in_sq           sum over units of ||dL/dy_j||^2, by autodiff
- *   probe/bn/layer{i}/grad_in_sq_predicted sum over units of the exact right-hand side
+ *   probe/bnGradients/layer{i}/factor               mean over units of gamma_j^2 / sigma_j^2
+ *   probe/bnGradients/layer{i}/grad_out_sq          sum over units of ||g_hat_j||^2
+ *   probe/bnGradients/layer{i}/mean_term            sum over units of (1/m) <1, g_hat_j>^2
+ *   probe/bnGradients/layer{i}/proj_term            sum over units of (1/m) <g_hat_j, y_hat_j>^2
+ *   probe/bnGradients/layer{i}/grad_in_sq           sum over units of ||dL/dy_j||^2, by autodiff
+ *   probe/bnGradients/layer{i}/grad_in_sq_predicted sum over units of the exact right-hand side
  *
  * How the terms are measured, in one forward + backward pass at w_{k-1} on step k's minibatch with its
  * own batch statistics and noise (Algorithm 1's noise comes after z, so g_hat is the gradient before
@@ -120,7 +120,7 @@ export async function measureBnGradients(ctx: ProbeContext, layers: readonly num
     };
     if (series.every(([, v]) => Number.isFinite(v))) {
       for (const [name, value] of series) {
-        points.push({ series: `probe/bn/layer${layer}/${name}`, step: ctx.step, value });
+        points.push({ series: `probe/bnGradients/layer${layer}/${name}`, step: ctx.step, value });
       }
     } else {
       data.error = 'non-finite gradients or statistics (has the run diverged?)';

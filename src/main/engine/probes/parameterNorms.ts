@@ -1,9 +1,9 @@
 /**
  * Per-layer gradient and weight norms at step k (Frobenius norms, PAPER.md section 4's "norms"):
  *
- *   probe/grad_norm/layer{i}   = ||g_{W_i}||_2,  g = grad L_k(w_{k-1}) (the step's gradient),
- *   probe/weight_norm/layer{i} = ||W_i||_2 at w_k (after the step's update),
- *   probe/grad_norm/total      = ||g||_2 over every parameter (weights, biases, gamma, beta),
+ *   probe/norms/grad_norm/layer{i}   = ||g_{W_i}||_2,  g = grad L_k(w_{k-1}) (the step's gradient),
+ *   probe/norms/weight_norm/layer{i} = ||W_i||_2 at w_k (after the step's update),
+ *   probe/norms/grad_norm/total      = ||g||_2 over every parameter (weights, biases, gamma, beta),
  *
  * for the normalizable layers i = 1..numLayers and the output layer numLayers + 1 (weights only; the
  * total includes everything). No extra pass: the probe reads tensors the step already has.
@@ -37,13 +37,13 @@ export async function measureParameterNorms(ctx: ProbeContext): Promise<ProbeRes
     const grad = gradSq.get(`layer${i}.weight`) as number;
     const weight = squares[names.length + k] as number;
     points.push(
-      { series: `probe/grad_norm/layer${i}`, step: ctx.step, value: Math.sqrt(grad) },
-      { series: `probe/weight_norm/layer${i}`, step: ctx.step, value: Math.sqrt(weight) },
+      { series: `probe/norms/grad_norm/layer${i}`, step: ctx.step, value: Math.sqrt(grad) },
+      { series: `probe/norms/weight_norm/layer${i}`, step: ctx.step, value: Math.sqrt(weight) },
     );
   });
   let total = 0;
   for (const sq of gradSq.values()) total += sq;
-  points.push({ series: 'probe/grad_norm/total', step: ctx.step, value: Math.sqrt(total) });
+  points.push({ series: 'probe/norms/grad_norm/total', step: ctx.step, value: Math.sqrt(total) });
   return { points, records: [], passes: { forward: 0, backward: 0 } };
 }
 

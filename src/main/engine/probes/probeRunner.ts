@@ -6,8 +6,9 @@
  *   after the step: each due probe runs on the step's minibatch with w_{k-1}, w_k and g (probe.ts).
  *
  * Every probe runs at steps 1 and every `every`-th step (norms: with the train metrics). Each records
- * its cost (wall time, extra forward and forward+backward passes); a probe that fails records why
- * and training goes on. Probes never touch the optimizer, the running estimates or the random
+ * its cost (wall time, extra forward and forward+backward passes) as probe/NAME/cost/...; a probe that
+ * fails records why and training goes on. Every series of a probe starts with probe/NAME/, NAME its
+ * config key (ARCHITECTURE.md "Naming"). Probes never touch the optimizer, the running estimates or the random
  * streams, so training is identical with probes on or off (test/main/engine/probes/probeRunner.test.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -108,9 +109,9 @@ export class ProbeRunner {
           out.records.push(...r.records);
           const ms = performance.now() - started;
           out.points.push(
-            { series: `probe/cost/${name}/ms`, step: input.step, value: ms },
-            { series: `probe/cost/${name}/forward_passes`, step: input.step, value: r.passes.forward },
-            { series: `probe/cost/${name}/backward_passes`, step: input.step, value: r.passes.backward },
+            { series: `probe/${name}/cost/ms`, step: input.step, value: ms },
+            { series: `probe/${name}/cost/forward_passes`, step: input.step, value: r.passes.forward },
+            { series: `probe/${name}/cost/backward_passes`, step: input.step, value: r.passes.backward },
           );
         } catch (e) {
           out.records.push({

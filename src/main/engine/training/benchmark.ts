@@ -105,7 +105,7 @@ export async function benchmarkProbeOverhead(spec: ProbeOverheadSpec): Promise<P
         batch.y.dispose();
         ms += out.stepMs;
         for (const p of out.probePoints) {
-          const m = /^probe\/cost\/(\w+)\/(ms|forward_passes|backward_passes)$/.exec(p.series);
+          const m = /^probe\/(\w+)\/cost\/(ms|forward_passes|backward_passes)$/.exec(p.series);
           if (!m) continue;
           const t = totals.get(m[1] as ProbeName) ?? { ms: 0, forward: 0, backward: 0 };
           if (m[2] === 'ms') t.ms += p.value;

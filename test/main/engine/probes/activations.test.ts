@@ -63,12 +63,12 @@ describe('measureActivations', () => {
     expect(r.passes).toEqual({ forward: 1, backward: 0 });
     expect(r.records).toHaveLength(3);
     expect(r.points.map((p) => p.series)).toEqual([
-      'probe/act/layer1/mean',
-      'probe/act/layer1/var',
-      'probe/act/layer2/mean',
-      'probe/act/layer2/var',
-      'probe/act/layer3/mean',
-      'probe/act/layer3/var',
+      'probe/activations/layer1/mean',
+      'probe/activations/layer1/var',
+      'probe/activations/layer2/mean',
+      'probe/activations/layer2/var',
+      'probe/activations/layer3/mean',
+      'probe/activations/layer3/var',
     ]);
 
     const captured = capturedByLayer(ctx);
@@ -100,8 +100,10 @@ describe('measureActivations', () => {
       expect(h.edges[bins]).toBe(max);
       expect(h.mean).toBeCloseTo(mean, 4);
       expect(h.variance / variance).toBeCloseTo(1, 4);
-      expect(r.points.find((p) => p.series === `probe/act/layer${h.layer}/mean`)?.value).toBe(h.mean);
-      expect(r.points.find((p) => p.series === `probe/act/layer${h.layer}/var`)?.value).toBe(h.variance);
+      expect(r.points.find((p) => p.series === `probe/activations/layer${h.layer}/mean`)?.value).toBe(h.mean);
+      expect(r.points.find((p) => p.series === `probe/activations/layer${h.layer}/var`)?.value).toBe(
+        h.variance,
+      );
       const counts = new Array<number>(bins).fill(0);
       for (const a of v) {
         const b = Math.min(bins - 1, Math.floor(((a - min) / (max - min)) * bins));

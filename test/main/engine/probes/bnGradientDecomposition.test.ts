@@ -196,7 +196,7 @@ function recordOf(r: ProbeResult, layer: number): BnRecord {
 }
 
 function point(r: ProbeResult, layer: number, name: string): number {
-  const p = r.points.find((x) => x.series === `probe/bn/layer${layer}/${name}`);
+  const p = r.points.find((x) => x.series === `probe/bnGradients/layer${layer}/${name}`);
   expect(p).toBeDefined();
   return must(p).value;
 }

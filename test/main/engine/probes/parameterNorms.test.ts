@@ -50,8 +50,8 @@ describe('measureParameterNorms', () => {
         const grad = jsNorm(ctx.grads[`layer${i}.weight`] as tf.Tensor);
         const weight = jsNorm(ctx.after[`layer${i}.weight`] as tf.Tensor);
         expect(grad).toBeGreaterThan(0);
-        expect(byName.get(`probe/grad_norm/layer${i}`)).toBeCloseTo(grad, 5);
-        expect(must(byName.get(`probe/weight_norm/layer${i}`)) / weight).toBeCloseTo(1, 5);
+        expect(byName.get(`probe/norms/grad_norm/layer${i}`)).toBeCloseTo(grad, 5);
+        expect(must(byName.get(`probe/norms/weight_norm/layer${i}`)) / weight).toBeCloseTo(1, 5);
         // w_k, not w_{k-1}: the two differ by lr g.
         expect(Math.abs(weight - jsNorm(ctx.before[`layer${i}.weight`] as tf.Tensor))).toBeGreaterThan(0);
       }
@@ -64,7 +64,7 @@ describe('measureParameterNorms', () => {
           (_, k) => jsNorm(ctx.grads[`layer${k + 1}.weight`] as tf.Tensor) ** 2,
         ).reduce((a, b) => a + b),
       );
-      expect(must(byName.get('probe/grad_norm/total')) / total).toBeCloseTo(1, 5);
+      expect(must(byName.get('probe/norms/grad_norm/total')) / total).toBeCloseTo(1, 5);
       // The total covers biases (and gamma/beta), not the weights alone.
       expect(total).toBeGreaterThan(weightsOnly * (1 + 1e-6));
       dispose();

@@ -75,8 +75,8 @@ describe('ProbeRunner.run', () => {
       data: { error: 'ics exploded' },
     });
     expect(out.points.some((p) => p.series === 'probe/landscape/beta_eff')).toBe(true);
-    expect(out.points.some((p) => p.series === 'probe/cost/ics/ms')).toBe(false);
-    expect(out.points.find((p) => p.series === 'probe/cost/landscape/backward_passes')?.value).toBe(4);
+    expect(out.points.some((p) => p.series === 'probe/ics/cost/ms')).toBe(false);
+    expect(out.points.find((p) => p.series === 'probe/landscape/cost/backward_passes')?.value).toBe(4);
     // The snapshot and the gradient copies are freed with everything the probes made.
     expect(tf.memory().numTensors).toBe(start);
     tf.dispose([...Object.values(params), x, y]);

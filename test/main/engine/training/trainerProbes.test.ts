@@ -96,7 +96,7 @@ describe.each(['noisy-batch', 'batch'] as const)('training with every probe on, 
     for (let k = 1; k <= STEPS; k++) {
       const at = new Set(on.points.filter((p) => p.step === k).map((p) => p.series));
       for (const probe of ['ics', 'landscape', 'activations', 'norms', 'bnGradients', 'hessian']) {
-        expect(at.has(`probe/cost/${probe}/ms`), `${probe} at ${k}`).toBe(true);
+        expect(at.has(`probe/${probe}/cost/ms`), `${probe} at ${k}`).toBe(true);
       }
       expect(at.has('probe/landscape/beta_eff')).toBe(true);
       expect(at.has('probe/ics/layer2/cos')).toBe(true);

@@ -163,8 +163,8 @@ describe('reading stored runs', () => {
     expect(acc).toBeLessThanOrEqual(1);
     // Probes: the landscape at steps 1, 2, 4; the activations at 1, 3; the norms with the train metrics.
     expect(series.get('probe/landscape/beta_eff')).toMatchObject({ firstStep: 1, lastStep: 4 });
-    expect(series.get('probe/act/layer2/var')).toMatchObject({ firstStep: 1, lastStep: 3 });
-    expect(series.get('probe/grad_norm/total')).toMatchObject({ firstStep: 1, lastStep: 4 });
+    expect(series.get('probe/activations/layer2/var')).toMatchObject({ firstStep: 1, lastStep: 3 });
+    expect(series.get('probe/norms/grad_norm/total')).toMatchObject({ firstStep: 1, lastStep: 4 });
     expect(show.probes).toEqual([
       { probe: 'landscape', records: 3, firstStep: 1, lastStep: 4, errors: 0, lastError: null },
       { probe: 'activations', records: 2, firstStep: 1, lastStep: 3, errors: 0, lastError: null },
