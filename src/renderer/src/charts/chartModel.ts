@@ -56,6 +56,8 @@ export class ChartModel {
   private readonly series = new Map<string, Held>();
   private window: StepWindow | null = null;
   private stamps: number[] = [];
+  private changed = new Set<string>();
+  private everything = true;
 
   constructor(private maxBuckets: number) {}
 
@@ -64,6 +66,7 @@ export class ChartModel {
     if (this.lines.some((l) => l.name === ref.name)) return false;
     this.lines.push(ref);
     this.hold(ref.name);
+    this.everything = true;
     return true;
   }
 
@@ -72,6 +75,7 @@ export class ChartModel {
     this.ranges.push(spec);
     this.hold(spec.lo);
     this.hold(spec.hi);
+    this.everything = true;
     return true;
   }
 
@@ -91,6 +95,7 @@ export class ChartModel {
 
   setHistory(name: string, history: SeriesHistory): void {
     this.series.get(name)?.full.setHistory(history);
+    this.everything = true;
   }
 
   /** A fresh read is coming (a resumed run replays steps): live points wait for it. */
@@ -100,6 +105,7 @@ export class ChartModel {
       h.zoom = null;
     }
     this.window = null;
+    this.everything = true;
   }
 
   /** A live point; `emittedAt` (ms since the epoch) is kept for the latency benchmark. */
@@ -110,7 +116,11 @@ export class ChartModel {
     if (this.window !== null && held.zoom !== null && step >= this.window.from && step <= this.window.to) {
       held.zoom.append(step, value);
     }
-    if (added && emittedAt !== undefined) this.stamps.push(emittedAt);
+    if (added) {
+      if (emittedAt !== undefined) this.stamps.push(emittedAt);
+      this.changed.add(name);
+      for (const r of this.ranges) if (r.lo === name || r.hi === name) this.changed.add(r.id);
+    }
     return added;
   }
 
@@ -124,11 +134,29 @@ export class ChartModel {
   setMaxBuckets(maxBuckets: number): void {
     this.maxBuckets = maxBuckets;
     for (const h of this.series.values()) h.full.setMaxBuckets(maxBuckets);
+    this.everything = true;
+  }
+
+  /**
+   * What changed since the last call: everything (a read, a new series, a zoom), or the lines (by
+   * series name) and ranges (by id) that gained points.
+   */
+  takeChanges(): { all: boolean; ids: Set<string> } {
+    const out = { all: this.everything, ids: this.changed };
+    this.everything = false;
+    this.changed = new Set();
+    return out;
+  }
+
+  /** The next takeChanges says everything (the chart's settings or theme changed). */
+  invalidate(): void {
+    this.everything = true;
   }
 
   /** Zoomed into [from, to]: the finer reads of each series there (null to zoom out). */
   setZoom(window: StepWindow | null, histories?: ReadonlyMap<string, SeriesHistory>): void {
     this.window = window;
+    this.everything = true;
     for (const [name, h] of this.series) {
       const history = histories?.get(name);
       if (window === null || history === undefined) {
