@@ -118,7 +118,7 @@ export class ChartModel {
     }
     if (added) {
       if (emittedAt !== undefined) this.stamps.push(emittedAt);
-      this.changed.add(name);
+      if (this.lines.some((l) => l.name === name)) this.changed.add(name);
       for (const r of this.ranges) if (r.lo === name || r.hi === name) this.changed.add(r.id);
     }
     return added;
