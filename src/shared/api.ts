@@ -208,7 +208,8 @@ export const runLogEntrySchema = z.object({
   data: z.unknown(),
 });
 
-export const storedProbeRecordSchema = probeRecordSchema.extend({ time: timestamp });
+// An intersection: probeRecordSchema is a union (one variant per probe), which has no extend().
+export const storedProbeRecordSchema = probeRecordSchema.and(z.object({ time: timestamp }));
 
 export const backendReportSchema = z.object({
   name: z.string(),

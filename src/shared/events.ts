@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { BackendInfo } from './backends';
 import { CONCRETE_BACKENDS } from './config';
 import { USER_ERROR_CODES } from './errors';
+import { anyNumber } from './numbers';
 import { probeRecordSchema } from './probes';
 
 export type { BackendInfo };
@@ -24,8 +25,8 @@ export const errorInfoSchema = z.object({
   stack: z.string().optional(),
 });
 
-/** Any number, NaN and +-Infinity included (zod's number() refuses them; a diverged run has them). */
-export const anyNumber = z.custom<number>((v) => typeof v === 'number', 'expected a number');
+// Its home is numbers.ts (probes.ts needs it too, and events.ts imports probes.ts).
+export { anyNumber };
 
 /** One value of a metric series at a step; the value may be NaN or +-Infinity (a diverged run). */
 export const metricPointSchema = z.object({

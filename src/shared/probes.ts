@@ -6,6 +6,7 @@
  * random streams untouched.
  */
 import { z } from 'zod';
+import { anyNumber } from './numbers';
 
 const every = z.number().int().nonnegative().default(0);
 const layers = z.array(z.number().int().positive()).default([]);
@@ -59,14 +60,154 @@ export type ProbesConfig = z.output<typeof probesSchema>;
 export type ProbeName = keyof ProbesConfig;
 export const PROBE_NAMES = Object.keys(probesSchema.shape) as ProbeName[];
 
+// ---- structured records --------------------------------------------------------------------------
+// What a scalar series cannot hold (a histogram with its bin edges, the per-eta points of the
+// landscape, per-unit terms), stored per run and step: one schema per probe for exactly what its
+// engine module (src/main/engine/probes) writes. Values may be NaN or +-Infinity (a diverging eta, a
+// zero gradient's cosine): JSON cannot hold them, the store keeps them as strings and reads them back.
+
+const value = anyNumber;
+const values = z.array(anyNumber);
+const count = z.number().int().nonnegative();
+const layer = z.number().int().positive();
+/** Marks a variant that was computed: its `error` is absent, so `data.error` tells the two apart. */
+const noError = z.undefined().optional();
+
+/** The probe could not be computed at this step (it threw, the step diverged, no BN layer), and why. */
+export const probeErrorSchema = z.object({ error: z.string() }).strict();
+export type ProbeError = z.infer<typeof probeErrorSchema>;
+
+/** internalCovariateShift.ts: per probed layer (same order), ||G - G'||, cos(G, G'), ||G||, ||G'||. */
+export const icsDataSchema = z
+  .object({
+    layers: z.array(layer),
+    l2: values,
+    /** NaN where either gradient is zero. */
+    cos: values,
+    gradNorm: values,
+    shiftedGradNorm: values,
+    error: noError,
+  })
+  .strict();
+
 /**
- * A structured probe result (what a scalar series cannot hold: a histogram with its bin edges, the
- * per-eta points of the landscape, per-unit terms), stored per run and step.
+ * landscape.ts: L(w - eta g) and ||grad L(w - eta g) - g|| over eta = lr x multipliers. `error` when no
+ * eta gave a finite loss (no band then); the per-eta points are kept either way.
  */
-export const probeRecordSchema = z.object({
-  probe: z.enum(PROBE_NAMES as [ProbeName, ...ProbeName[]]),
-  step: z.number().int().nonnegative(),
-  /** JSON-serializable; `error` set when the probe could not be computed at this step. */
-  data: z.record(z.string(), z.unknown()),
-});
+export const landscapeDataSchema = z
+  .object({
+    lr: value,
+    multipliers: values,
+    etas: values,
+    losses: values,
+    gradChanges: values,
+    gradNorm: value,
+    /** L(w), the step's own loss. */
+    loss: value,
+    error: z.string().optional(),
+  })
+  .strict();
+
+/** activations.ts: the histogram of one layer's probed unit (`bins` counts between bins + 1 edges). */
+export const activationsDataSchema = z
+  .object({
+    layer,
+    unit: count,
+    edges: values,
+    counts: z.array(count),
+    /** Values summarized: N, or N x H x W for a conv layer. */
+    count,
+    mean: value,
+    variance: value,
+    min: value,
+    max: value,
+    /** Every value equal: the edges span [min - 0.5, max + 0.5]. */
+    degenerate: z.boolean(),
+    error: noError,
+  })
+  .strict();
+
+/** activations.ts, when the probed unit had non-finite values: no histogram. */
+export const activationsErrorSchema = z.object({ layer, unit: count, count, error: z.string() }).strict();
+
+/**
+ * bnGradientDecomposition.ts: Theorem 4.1's per-unit terms of one BN layer (m values per unit, the
+ * norm's eps); `error` when a term was not finite (no points then, the arrays kept).
+ */
+export const bnGradientsDataSchema = z
+  .object({
+    layer,
+    m: count,
+    eps: value,
+    factor: values,
+    gradOutSq: values,
+    meanTerm: values,
+    projTerm: values,
+    gradInSq: values,
+    variance: values,
+    gradInSqPredicted: values,
+    error: z.string().optional(),
+  })
+  .strict();
+
+/** hessian.ts: the power iteration's eigenvalue estimates and Hutchinson's trace samples. */
+export const hessianDataSchema = z
+  .object({
+    /** Finite differences of gradients: the step relative to ||w||. */
+    relStep: value,
+    eigenvalues: values,
+    iterations: count,
+    converged: z.boolean(),
+    traceSamples: values.optional(),
+    trace: value.optional(),
+    traceStderr: value.optional(),
+    error: noError,
+  })
+  .strict();
+
+/** hessian.ts, stopped by a non-finite loss or product: what it had computed until then. */
+export const hessianErrorSchema = z
+  .object({
+    relStep: value,
+    eigenvalues: values.optional(),
+    iterations: count.optional(),
+    converged: z.boolean().optional(),
+    traceSamples: values.optional(),
+    error: z.string(),
+  })
+  .strict();
+
+/** Each probe's record data, by the probe's name (its config key, ARCHITECTURE.md "Naming"). */
+export const probeDataSchemas = {
+  ics: z.union([icsDataSchema, probeErrorSchema]),
+  landscape: z.union([landscapeDataSchema, probeErrorSchema]),
+  activations: z.union([activationsDataSchema, activationsErrorSchema, probeErrorSchema]),
+  /** The norms probe writes points only: a record only when it could not be computed. */
+  norms: probeErrorSchema,
+  bnGradients: z.union([bnGradientsDataSchema, probeErrorSchema]),
+  hessian: z.union([hessianDataSchema, hessianErrorSchema, probeErrorSchema]),
+} satisfies Record<ProbeName, z.ZodType>;
+
+export type ProbeData<P extends ProbeName> = z.infer<(typeof probeDataSchemas)[P]>;
+export type IcsData = z.infer<typeof icsDataSchema>;
+export type LandscapeData = z.infer<typeof landscapeDataSchema>;
+export type ActivationsData = z.infer<typeof activationsDataSchema>;
+export type ActivationsError = z.infer<typeof activationsErrorSchema>;
+export type BnGradientsData = z.infer<typeof bnGradientsDataSchema>;
+export type HessianData = z.infer<typeof hessianDataSchema>;
+export type HessianError = z.infer<typeof hessianErrorSchema>;
+
+const step = z.number().int().nonnegative();
+const recordOf = <P extends ProbeName>(probe: P) =>
+  z.object({ probe: z.literal(probe), step, data: probeDataSchemas[probe] });
+
+/** A structured probe result of one step, discriminated by `probe`. */
+export const probeRecordSchema = z.discriminatedUnion('probe', [
+  recordOf('ics'),
+  recordOf('landscape'),
+  recordOf('activations'),
+  recordOf('norms'),
+  recordOf('bnGradients'),
+  recordOf('hessian'),
+]);
 export type ProbeRecord = z.infer<typeof probeRecordSchema>;

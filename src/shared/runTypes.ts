@@ -120,9 +120,7 @@ export type RunLogLevel = (typeof RUN_LOG_LEVELS)[number];
 
 /** A line of a run's log (backend chosen, paused, resumed, warnings, the error that ended it). */
 /** A probe record as stored: ProbeRecord plus the wall time it was written (ms since the epoch). */
-export interface StoredProbeRecord extends ProbeRecord {
-  time: number;
-}
+export type StoredProbeRecord = ProbeRecord & { time: number };
 
 export interface RunLogEntry {
   id: number;

@@ -107,15 +107,26 @@ export class ProbeRecordsRepo {
   /** By step, then in the order they were written. */
   list(runId: string, filter: ProbeRecordFilter = {}): StoredProbeRecord[] {
     const probe = filter.probe ?? null;
-    return this.sql.list
-      .all(
-        runId,
-        probe,
-        probe,
-        filter.fromStep ?? Number.MIN_SAFE_INTEGER,
-        filter.toStep ?? Number.MAX_SAFE_INTEGER,
-      )
-      .map((r) => ({ probe: r.probe, step: r.step, time: r.time, data: decodeRecordData(r.data) }));
+    return (
+      this.sql.list
+        .all(
+          runId,
+          probe,
+          probe,
+          filter.fromStep ?? Number.MIN_SAFE_INTEGER,
+          filter.toStep ?? Number.MAX_SAFE_INTEGER,
+        )
+        // Written from ProbeRecords (append), so the data matches its probe's schema.
+        .map(
+          (r) =>
+            ({
+              probe: r.probe,
+              step: r.step,
+              time: r.time,
+              data: decodeRecordData(r.data),
+            }) as StoredProbeRecord,
+        )
+    );
   }
 
   /** Per probe: records, step range and errors, computed in SQL. */

@@ -144,7 +144,7 @@ describe('the runs table', () => {
     ]);
     store.appendPoints(b, [{ series: 's', step: 1, value: 1 }]);
     store.saveCheckpoint(a, 2, new Uint8Array(100));
-    store.appendProbeRecords(a, [{ probe: 'landscape', step: 1, data: {} }]);
+    store.appendProbeRecords(a, [{ probe: 'landscape', step: 1, data: { error: 'not computed' } }]);
     store.createSliceJob(a, 2, { dims: 1, from: -1, to: 1, points: 3, batches: 1, seeds: [1, 2] });
     expect(store.runFootprint([a])).toEqual({
       points: 3,

@@ -36,7 +36,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MetricPoint } from '../../../shared/events';
-import type { ProbeRecord } from '../../../shared/probes';
+import type { BnGradientsData, ProbeRecord } from '../../../shared/probes';
 import { disposeStats } from '../models/runningStats';
 import type { NormStats } from '../norms/normStats';
 import type { ParamMap } from '../models/networkTypes';
@@ -111,7 +111,7 @@ export async function measureBnGradients(ctx: ProbeContext, layers: readonly num
       ['grad_in_sq', sum(field.gradInSq)],
       ['grad_in_sq_predicted', sum(predicted)],
     ];
-    const data: Record<string, unknown> = {
+    const data: BnGradientsData = {
       layer,
       m,
       eps,

@@ -17,7 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { MetricPoint } from '../../../shared/events';
-import type { ProbesConfig, ProbeRecord } from '../../../shared/probes';
+import type { HessianData, HessianError, ProbesConfig } from '../../../shared/probes';
 import type { ParamMap, ParamSpec } from '../models/networkTypes';
 import { deriveSeed } from '../rng/seeds';
 import {
@@ -62,54 +62,53 @@ async function measureWithGates(
     return hessianVectorProduct(gradAt, ctx.before, v);
   };
   const points: MetricPoint[] = [];
-  const data: Record<string, unknown> = { relStep: DEFAULT_REL_STEP };
-  const result = (): ProbeResult => {
-    const record: ProbeRecord = { probe: 'hessian', step: ctx.step, data };
-    return { points, records: [record], passes: { forward: 1, backward: 2 * products } };
-  };
+  const relStep = DEFAULT_REL_STEP;
+  const result = (data: HessianData | HessianError): ProbeResult => ({
+    points,
+    records: [{ probe: 'hessian', step: ctx.step, data }],
+    passes: { forward: 1, backward: 2 * products },
+  });
   const point = (name: string, value: number): void => {
     points.push({ series: `probe/hessian/${name}`, step: ctx.step, value });
   };
   if (!Number.isFinite(ctx.lossValue)) {
-    data.error = `the loss is ${ctx.lossValue} at this step, so its Hessian is undefined`;
-    return result();
+    return result({
+      relStep,
+      error: `the loss is ${ctx.lossValue} at this step, so its Hessian is undefined`,
+    });
   }
 
   const power = await powerIteration(specs, seed, hvp, settings);
-  Object.assign(data, {
+  const eigen = {
+    relStep,
     eigenvalues: power.eigenvalues,
     iterations: power.eigenvalues.length,
     converged: power.converged,
-  });
-  if (power.error) {
-    data.error = power.error;
-    return result();
-  }
+  };
+  if (power.error) return result({ ...eigen, error: power.error });
   const topEig = power.eigenvalues[power.eigenvalues.length - 1] as number;
   point('top_eig', topEig);
   point('top_eig_iterations', power.eigenvalues.length);
   point('top_eig_converged', power.converged ? 1 : 0);
+  if (settings.traceSamples === 0) return result(eigen);
 
-  if (settings.traceSamples > 0) {
-    const samples = await hutchinsonSamples(specs, seed, hvp, settings.traceSamples);
-    data.traceSamples = samples;
-    const bad = samples.findIndex((s) => !Number.isFinite(s));
-    if (bad >= 0) {
-      data.error = `z^T H z is ${samples[bad]} for trace sample ${bad + 1}: the gradient near w is not finite`;
-      return result();
-    }
-    const S = samples.length;
-    const trace = samples.reduce((a, b) => a + b, 0) / S;
-    data.trace = trace;
-    point('trace', trace);
-    if (S > 1) {
-      const variance = samples.reduce((a, s) => a + (s - trace) ** 2, 0) / (S - 1);
-      const stderr = Math.sqrt(variance / S);
-      data.traceStderr = stderr;
-      point('trace_stderr', stderr);
-    }
+  const traceSamples = await hutchinsonSamples(specs, seed, hvp, settings.traceSamples);
+  const bad = traceSamples.findIndex((s) => !Number.isFinite(s));
+  if (bad >= 0) {
+    return result({
+      ...eigen,
+      traceSamples,
+      error: `z^T H z is ${traceSamples[bad]} for trace sample ${bad + 1}: the gradient near w is not finite`,
+    });
   }
-  return result();
+  const S = traceSamples.length;
+  const trace = traceSamples.reduce((a, b) => a + b, 0) / S;
+  point('trace', trace);
+  if (S === 1) return result({ ...eigen, traceSamples, trace });
+  const variance = traceSamples.reduce((a, s) => a + (s - trace) ** 2, 0) / (S - 1);
+  const traceStderr = Math.sqrt(variance / S);
+  point('trace_stderr', traceStderr);
+  return result({ ...eigen, traceSamples, trace, traceStderr });
 }
 
 interface PowerResult {

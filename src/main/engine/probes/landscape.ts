@@ -14,6 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { NetworkName } from '../../../shared/config';
 import type { MetricPoint } from '../../../shared/events';
+import type { LandscapeData } from '../../../shared/probes';
 import { disposeStats } from '../models/runningStats';
 import type { ParamMap } from '../models/networkTypes';
 import { lossAndGradients } from '../models/lossAndGradients';
@@ -86,7 +87,7 @@ export async function measureLandscape(
   const gradNorm = values[0] as number;
   const losses = etas.map((_, k) => values[1 + 2 * k] as number);
   const gradChanges = etas.map((_, k) => values[2 + 2 * k] as number);
-  const data: Record<string, unknown> = {
+  const data: LandscapeData = {
     lr: ctx.lr,
     multipliers: ms,
     etas,
@@ -113,7 +114,7 @@ function bandPoints(
   losses: readonly number[],
   gradChanges: readonly number[],
   gradNorm: number,
-  data: Record<string, unknown>,
+  data: LandscapeData,
 ): MetricPoint[] {
   const finiteLosses = losses.filter(Number.isFinite);
   if (finiteLosses.length === 0) {

@@ -10,6 +10,7 @@ import { sumSquaredError } from '../../../../src/main/engine/losses/sumSquaredEr
 import { measureHessian } from '../../../../src/main/engine/probes/hessian';
 import type { ProbeContext, ProbeResult } from '../../../../src/main/engine/probes/probe';
 import { explicitHessian, flatten, mlpLoss, symmetricEigenvalues } from './explicitHessian';
+import { hessianDataSchema } from '../../../../src/shared/probes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -239,7 +240,9 @@ describe('measureHessian on an mlp against the eigenvalues and trace of a float6
         settings({ maxIterations: 3, traceSamples: 3 }),
       );
       expect(same.records[0]?.data).toEqual(again.records[0]?.data);
-      expect(other.records[0]?.data.traceSamples).not.toEqual(again.records[0]?.data.traceSamples);
+      expect(hessianDataSchema.parse(other.records[0]?.data).traceSamples).not.toEqual(
+        hessianDataSchema.parse(again.records[0]?.data).traceSamples,
+      );
       [x, y, ...Object.values(params)].forEach((u) => u.dispose());
     });
   }

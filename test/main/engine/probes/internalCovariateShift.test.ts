@@ -10,6 +10,7 @@ import type { Network, ParamMap } from '../../../../src/main/engine/models/netwo
 import { measureInternalCovariateShift } from '../../../../src/main/engine/probes/internalCovariateShift';
 import type { ProbeResult } from '../../../../src/main/engine/probes/probe';
 import { contextTensors, makeProbeContext } from './probeTestContext';
+import { icsDataSchema } from '../../../../src/shared/probes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -72,7 +73,7 @@ describe('measureInternalCovariateShift on dln25 (no normalization) against the 
     const after = await matrices(net, t.ctx.after);
     const xs = (await x.array()) as Matrix;
     const ys = (await y.array()) as Matrix;
-    const data = r.records[0]?.data as Record<string, number[]>;
+    const data = icsDataSchema.parse(r.records[0]?.data);
     expect(r.records[0]?.probe).toBe('ics');
     expect(r.records[0]?.step).toBe(4);
     expect(data.layers).toEqual(layers);

@@ -10,6 +10,7 @@ import type { Network, ParamMap } from '../../../../src/main/engine/models/netwo
 import { defaultEtaMultipliers, measureLandscape } from '../../../../src/main/engine/probes/landscape';
 import type { ProbeResult } from '../../../../src/main/engine/probes/probe';
 import { contextTensors, makeProbeContext, type TestProbeContext } from './probeTestContext';
+import { landscapeDataSchema } from '../../../../src/shared/probes';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -151,7 +152,7 @@ describe('measureLandscape on L(w) = 1/2 w^T A w', () => {
     });
     const changes = etas.map((eta) => eta * norm(ag));
 
-    const data = r.records[0]?.data as Record<string, number[] | number>;
+    const data = landscapeDataSchema.parse(r.records[0]?.data);
     expect(r.records).toHaveLength(1);
     expect(r.records[0]?.probe).toBe('landscape');
     expect(r.records[0]?.step).toBe(1);
@@ -203,14 +204,14 @@ describe('measureLandscape on L(w) = 1/2 w^T A w', () => {
     const none = await measureLandscape(q.t.ctx, [1e30, 1e31]);
     expect(none.points).toEqual([]);
     expect(none.records[0]?.data.error).toBe('no finite loss on the eta grid');
-    expect(none.records[0]?.data.losses).toHaveLength(2);
+    expect(landscapeDataSchema.parse(none.records[0]?.data).losses).toHaveLength(2);
     q.done();
   });
 
   it('uses the network default grid when given no multipliers', async () => {
     const q = quadratic(0.01);
     const r = await measureLandscape(q.t.ctx, []);
-    expect(r.records[0]?.data.multipliers).toEqual([0.5, 1, 2, 4]);
+    expect(landscapeDataSchema.parse(r.records[0]?.data).multipliers).toEqual([0.5, 1, 2, 4]);
     expect(r.passes.backward).toBe(4);
     q.done();
   });
