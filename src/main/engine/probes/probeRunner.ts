@@ -35,6 +35,8 @@ export interface ProbeStepInput {
 export interface ProbeStepOutput {
   points: MetricPoint[];
   records: ProbeRecord[];
+  /** Wall time (ms) of each probe run at this step, a failed one included. */
+  costs: Partial<Record<ProbeName, number>>;
 }
 
 export type Measure = (ctx: ProbeContext) => Promise<ProbeResult>;
@@ -68,16 +70,28 @@ export class ProbeRunner {
   }
 
   /**
-   * The probes due at step k. The BN decomposition is skipped on networks without batch norm (a
-   * config may keep it on for a plain/BN pair).
+   * Steps between two runs of each probe that runs: its `every` (norms: the train-metric cadence by
+   * default). The BN decomposition never runs on networks without batch norm (a config may keep it
+   * on for a plain/BN pair).
    */
-  due(k: number): ProbeName[] {
+  cadences(): Partial<Record<ProbeName, number>> {
     const bn = ['batch', 'noisy-batch'].includes(this.config.model.normalization);
-    return PROBE_NAMES.filter((name) => {
-      if (name === 'bnGradients' && !bn) return false;
+    const out: Partial<Record<ProbeName, number>> = {};
+    for (const name of PROBE_NAMES) {
+      if (name === 'bnGradients' && !bn) continue;
       const every = this.config.probes[name].every;
       const n = every === 'train' ? this.config.schedule.trainMetricsEvery : every;
-      return n > 0 && (k === 1 || k % n === 0);
+      if (n > 0) out[name] = n;
+    }
+    return out;
+  }
+
+  /** The probes due at step k: each at step 1 and every multiple of its cadence. */
+  due(k: number): ProbeName[] {
+    const cadences = this.cadences();
+    return PROBE_NAMES.filter((name) => {
+      const n = cadences[name];
+      return n !== undefined && (k === 1 || k % n === 0);
     });
   }
 
@@ -89,7 +103,7 @@ export class ProbeRunner {
     input: ProbeStepInput,
     ctx: Omit<ProbeContext, 'net' | 'config' | 'step' | 'before' | 'grads'>,
   ): Promise<ProbeStepOutput> {
-    const out: ProbeStepOutput = { points: [], records: [] };
+    const out: ProbeStepOutput = { points: [], records: [], costs: {} };
     try {
       const full: ProbeContext = {
         ...ctx,
@@ -121,6 +135,7 @@ export class ProbeRunner {
           });
         } finally {
           tf.engine().endScope();
+          out.costs[name] = performance.now() - started;
         }
       }
     } finally {

@@ -25,6 +25,7 @@ export function createTask(config: ExperimentConfig): Task {
     outputSize: image ? 10 : data.dim,
     batchSize: source.batcher.batchSize,
     trainSize: source.trainCount,
+    testSize: source.testCount,
     hasTestSet: source.testCount > 0,
     // The trainer counts steps from 1; the data source's batches from 0.
     trainBatch: (step) => source.batchAt(step - 1),

@@ -16,6 +16,8 @@ export interface Task {
   /** Examples per training step (the whole training set for full-batch protocols). */
   readonly batchSize: number;
   readonly trainSize: number;
+  /** Examples in the test set; 0 when there is none. */
+  readonly testSize: number;
   readonly hasTestSet: boolean;
   /** Minibatch of global step k (1-based); a pure function of (seed, k). The caller disposes it. */
   trainBatch(step: number): Batch;

@@ -160,6 +160,7 @@ function randomImageTask(batchSize: number): Task & { dispose(): void } {
     outputSize: 10,
     batchSize,
     trainSize: batchSize,
+    testSize: 0,
     hasTestSet: false,
     trainBatch: () => ({ x: x.clone(), y: labels.clone() }),
     testBatches: () => [],

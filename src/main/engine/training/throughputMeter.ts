@@ -1,4 +1,4 @@
-/** Examples per second and time left, over a sliding window of recent steps. */
+/** Examples per second over a sliding window of recent steps (the ETA is remainingWork.ts's). */
 export class ThroughputMeter {
   private readonly window: { examples: number; ms: number }[] = [];
 
@@ -17,12 +17,5 @@ export class ThroughputMeter {
     const ms = this.window.reduce((s, w) => s + w.ms, 0);
     const examples = this.window.reduce((s, w) => s + w.examples, 0);
     return ms > 0 ? (1000 * examples) / ms : 0;
-  }
-
-  /** Seconds for `stepsLeft` more steps at the window's mean step time; null before the first step. */
-  etaSec(stepsLeft: number): number | null {
-    if (this.window.length === 0) return null;
-    const msPerStep = this.window.reduce((s, w) => s + w.ms, 0) / this.window.length;
-    return (stepsLeft * msPerStep) / 1000;
   }
 }

@@ -9,6 +9,7 @@
  */
 import type { ExperimentConfig } from '../../../shared/config';
 import type { BackendInfo, MetricPoint, RunEvent, RunOutcome } from '../../../shared/events';
+import type { ProbeName } from '../../../shared/probes';
 import { makeAlgorithm1Noise } from '../norms/noisyBatchNorm';
 import { deriveSeed } from '../rng/seeds';
 import type { Task } from '../tasks/task';
@@ -17,6 +18,7 @@ import { ProbeRunner } from '../probes/probeRunner';
 import { trainingStep, type StepOutcome } from './trainingStep';
 import { evaluate } from './evaluate';
 import { TrainingState } from './trainingState';
+import { RemainingWork } from './remainingWork';
 import { ThroughputMeter } from './throughputMeter';
 
 export type Control = 'run' | 'pause' | 'stop';
@@ -58,6 +60,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { steps, trainMetricsEvery, testMetricsEvery, checkpointEvery } = config.schedule;
   const meter = new ThroughputMeter();
   const probes = new ProbeRunner(net, config);
+  const work = new RemainingWork({
+    totalSteps: steps,
+    probeEvery: probes.cadences(),
+    testEvery: task.hasTestSet ? testMetricsEvery : 0,
+    batchSize: task.batchSize,
+    testSize: task.testSize,
+    checkpointEvery,
+  });
   let lastProgress = 0;
 
   hooks.emit({
@@ -72,6 +82,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     await hooks.saveCheckpoint(state.step, await state.toCheckpoint());
   };
 
+  // The step's own time is what passed since `mark` less its probes, evaluation and the checkpoint
+  // written after the previous step (`checkpointMs`): each of those has its own cost in the ETA.
+  let mark = performance.now();
+  let checkpointMs = 0;
   try {
     while (state.step < steps) {
       const control = hooks.control();
@@ -82,6 +96,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         if ((await hooks.waitForResume()) === 'stop') break;
         hooks.emit({ type: 'resumed', step: state.step });
         meter.reset();
+        work.resetStepTimes();
+        mark = performance.now();
+        checkpointMs = 0;
       }
 
       const k = state.step + 1;
@@ -114,14 +131,24 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           points.push({ series: 'train/accuracy', step: k, value: accuracy });
         points.push({ series: 'perf/examples_per_sec', step: k, value: meter.examplesPerSec() });
       }
+      let evaluationMs = 0;
       if (task.hasTestSet && testMetricsEvery > 0 && (k % testMetricsEvery === 0 || k === steps)) {
+        const started = performance.now();
         const test = await evaluate(net, state, task);
+        evaluationMs = performance.now() - started;
+        work.addEvaluation(evaluationMs);
         points.push({ series: 'test/loss', step: k, value: test.loss });
         if (test.accuracy !== null) points.push({ series: 'test/accuracy', step: k, value: test.accuracy });
       }
+      const now = performance.now();
+      work.addStep(now - mark - step.probeMs - evaluationMs - checkpointMs);
+      for (const [probe, ms] of Object.entries(step.probeCosts) as [ProbeName, number][]) {
+        work.addProbe(probe, ms);
+      }
+      mark = now;
+      checkpointMs = 0;
       if (points.length > 0) hooks.emit({ type: 'metrics', points });
 
-      const now = performance.now();
       if (points.length > 0 || now - lastProgress >= PROGRESS_INTERVAL_MS || k === steps) {
         lastProgress = now;
         hooks.emit({
@@ -131,10 +158,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
           loss,
           accuracy: task.kind === 'classification' ? accuracy : null,
           examplesPerSec: meter.examplesPerSec(),
-          etaSec: meter.etaSec(steps - k),
+          etaSec: work.etaSec(k),
         });
       }
-      if (checkpointEvery > 0 && k % checkpointEvery === 0 && k < steps) await checkpoint();
+      if (checkpointEvery > 0 && k % checkpointEvery === 0 && k < steps) {
+        const started = performance.now();
+        await checkpoint();
+        checkpointMs = performance.now() - started;
+        work.addCheckpoint(checkpointMs);
+      }
       // Let the worker's message handler run (pause/stop requests) between steps.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

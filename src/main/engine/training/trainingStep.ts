@@ -7,7 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ExperimentConfig } from '../../../shared/config';
 import type { MetricPoint } from '../../../shared/events';
-import type { ProbeRecord } from '../../../shared/probes';
+import type { ProbeName, ProbeRecord } from '../../../shared/probes';
 import type { NoiseSource } from '../norms/noisyBatchNorm';
 import type { ParamMap } from '../models/networkTypes';
 import { snapshot, type ProbeRunner, type ProbeStepInput } from '../probes/probeRunner';
@@ -24,6 +24,8 @@ export interface StepOutcome {
   probeRecords: ProbeRecord[];
   /** Wall time of the probes; 0 when none was due. */
   probeMs: number;
+  /** Wall time of each probe run (ProbeStepOutput.costs). */
+  probeCosts: Partial<Record<ProbeName, number>>;
 }
 
 /** Runs step k = state.step + 1 on `batch`; leaves `batch` to the caller and state.step at k. */
@@ -51,7 +53,15 @@ export async function trainingStep(
   stats.dispose();
   state.step = k;
   const stepMs = performance.now() - started;
-  const outcome: StepOutcome = { loss, accuracy, stepMs, probePoints: [], probeRecords: [], probeMs: 0 };
+  const outcome: StepOutcome = {
+    loss,
+    accuracy,
+    stepMs,
+    probePoints: [],
+    probeRecords: [],
+    probeMs: 0,
+    probeCosts: {},
+  };
   if (!probeInput) return outcome;
   if (!Number.isFinite(loss)) {
     // A diverged step ends the run: each due probe records why it has nothing to measure.
@@ -74,6 +84,7 @@ export async function trainingStep(
   });
   outcome.probePoints = probed.points;
   outcome.probeRecords = probed.records;
+  outcome.probeCosts = probed.costs;
   outcome.probeMs = performance.now() - started - stepMs;
   return outcome;
 }
