@@ -23,6 +23,9 @@ const dateTime = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 });
 
+const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
+const shortDateYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+
 export function formatDateTime(ms: number): string {
   return dateTime.format(new Date(ms));
 }
@@ -34,5 +37,6 @@ export function formatAgo(ms: number, now = Date.now()): string {
   if (s < 3600) return `${Math.round(s / 60)} min ago`;
   if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
   if (s < 7 * 86_400) return `${Math.round(s / 86_400)} d ago`;
-  return formatDateTime(ms);
+  const d = new Date(ms);
+  return d.getFullYear() === new Date(now).getFullYear() ? shortDate.format(d) : shortDateYear.format(d);
 }

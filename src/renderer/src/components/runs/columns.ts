@@ -11,47 +11,44 @@ export interface Column {
 }
 
 export const COLUMNS: readonly Column[] = [
-  { id: 'status', label: 'Status', width: '112px', sort: 'status' },
+  { id: 'status', label: 'Status', width: '108px', sort: 'status' },
   {
     id: 'name',
     label: 'Name',
-    width: 'minmax(170px, 1.4fr)',
+    width: 'minmax(140px, 1.6fr)',
     sort: 'name',
-    title: 'Run name: preset or figure/run',
+    title: 'Run name (preset or figure/run) and id',
   },
-  { id: 'network', label: 'Network', width: '92px', sort: 'network' },
-  { id: 'normalization', label: 'Norm', width: '96px', sort: 'normalization' },
-  { id: 'lr', label: 'LR', width: '64px', sort: 'lr', align: 'right' },
-  { id: 'seed', label: 'Seed', width: '52px', sort: 'seed', align: 'right' },
-  { id: 'backend', label: 'Backend · device', width: 'minmax(130px, 0.9fr)' },
-  { id: 'steps', label: 'Steps', width: '118px', sort: 'steps', align: 'right' },
+  { id: 'network', label: 'Network', width: '74px', sort: 'network' },
+  { id: 'normalization', label: 'Norm', width: '92px', sort: 'normalization' },
+  { id: 'lr', label: 'LR', width: '52px', sort: 'lr', align: 'right' },
+  { id: 'seed', label: 'Seed', width: '54px', sort: 'seed', align: 'right' },
+  { id: 'backend', label: 'Backend', width: 'minmax(96px, 0.8fr)', title: 'Backend and the device it used' },
+  { id: 'steps', label: 'Steps', width: '100px', sort: 'steps', align: 'right' },
   {
     id: 'trainLoss',
-    label: 'Train loss',
-    width: '84px',
+    label: 'Loss',
+    width: '66px',
     sort: 'trainLoss',
     align: 'right',
     title: 'Last stored train loss',
   },
-  {
-    id: 'trainAccuracy',
-    label: 'Train acc',
-    width: '76px',
-    align: 'right',
-    title: 'Last stored train accuracy',
-  },
+  { id: 'trainAccuracy', label: 'Train', width: '56px', align: 'right', title: 'Last stored train accuracy' },
   {
     id: 'testAccuracy',
-    label: 'Test acc',
-    width: '76px',
+    label: 'Test',
+    width: '56px',
     sort: 'testAccuracy',
     align: 'right',
     title: 'Last stored test accuracy',
   },
-  { id: 'tags', label: 'Tags', width: 'minmax(110px, 1fr)' },
-  { id: 'notes', label: 'Notes', width: 'minmax(110px, 1fr)' },
-  { id: 'created', label: 'Created', width: '104px', sort: 'created', align: 'right' },
+  { id: 'tags', label: 'Tags', width: 'minmax(90px, 1fr)' },
+  { id: 'notes', label: 'Notes', width: 'minmax(90px, 1fr)' },
+  { id: 'created', label: 'Created', width: '84px', sort: 'created', align: 'right' },
 ];
 
+/** Narrower than this, the table scrolls sideways. */
+export const MIN_TABLE_WIDTH = 1140;
+
 /** The grid template: a checkbox column, the columns, an actions column. */
-export const GRID_TEMPLATE = ['34px', ...COLUMNS.map((c) => c.width), '40px'].join(' ');
+export const GRID_TEMPLATE = ['32px', ...COLUMNS.map((c) => c.width), '34px'].join(' ');
