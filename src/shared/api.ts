@@ -258,8 +258,9 @@ export const presetInfoSchema = z.object({
   figure: z.string().nullable(),
   config: z.unknown(),
   /**
-   * Estimated wall time on this machine (seconds), from runs of the same network, width,
-   * normalization and backend stored in the database, else from a measured step; null if unknown.
+   * Estimated wall time on this machine (seconds), from the newest stored run of the same network,
+   * width, normalization (and backend, when one is named): its examples/s and probe times; null when
+   * there is none. `estimateBasis` says which run it came from, or why there is no estimate.
    */
   estimateSec: z.number().nullable(),
   estimateBasis: z.string(),
@@ -303,18 +304,26 @@ export const runStreamEventSchema = z.union([
   z.object({ type: z.literal('status'), status: z.enum(RUN_STATUSES) }),
 ]);
 
+/** `done` / `total`: grid points stored so far (earlier attempts included), and in all. */
+const sliceProgress = {
+  done: z.number().int().nonnegative().optional(),
+  total: z.number().int().nonnegative().optional(),
+};
+
 export const sliceEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('started'), backend: backendInfoSchema }),
+  z.object({ type: z.literal('started'), backend: backendInfoSchema, ...sliceProgress }),
   z.object({
     type: z.literal('point'),
     i: z.number().int(),
     j: z.number().int(),
     loss: anyNumber,
+    ...sliceProgress,
   }),
   z.object({
     type: z.literal('ended'),
     outcome: z.enum(['completed', 'stopped', 'failed']),
     error: errorInfoSchema.optional(),
+    ...sliceProgress,
   }),
 ]);
 
@@ -372,7 +381,13 @@ export const API_METHODS = {
   'figures.list': method(empty, z.array(figureInfoSchema)),
   /** What each backend reported on this machine (cached; `refresh` probes again). */
   'backends.list': method(
-    z.object({ refresh: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        refresh: z.boolean().default(false),
+        /** The wasm thread count to describe (default: what runs use without one). */
+        threads: threadsSchema.optional(),
+      })
+      .strict(),
     z.array(backendReportSchema),
   ),
   /** The full config a request describes, validated (dataset folder included), without running it. */
@@ -492,10 +507,20 @@ export const API_METHODS = {
 
   // loss slices
   'slices.start': method(
-    z.object({ runId: id, step: step.optional(), settings: sliceSettingsSchema.optional() }).strict(),
+    z
+      .object({
+        runId: id,
+        step: step.optional(),
+        settings: sliceSettingsSchema.optional(),
+        threads: threadsSchema.optional(),
+      })
+      .strict(),
     z.object({ jobId: z.string() }),
   ),
-  'slices.resume': method(z.object({ jobId: id }).strict(), z.object({ jobId: z.string() })),
+  'slices.resume': method(
+    z.object({ jobId: id, threads: threadsSchema.optional() }).strict(),
+    z.object({ jobId: z.string() }),
+  ),
   'slices.stop': method(z.object({ jobId: id }).strict(), ok),
   'slices.list': method(runIdParams, z.array(sliceJobSchema)),
   'slices.points': method(
@@ -526,8 +551,25 @@ export const API_METHODS = {
   ),
   /** Checks a CIFAR-10 folder without changing anything (default: the folder runs would use). */
   'data.checkCifar10': method(z.object({ dir: z.string().min(1).optional() }).strict(), datasetCheckSchema),
-  /** Downloads CIFAR-10 into the data directory; progress comes on the `download` topic. */
-  'data.downloadCifar10': method(empty, z.object({ dir: z.string() })),
+  /**
+   * Downloads CIFAR-10 into the data directory (resuming an interrupted download); progress comes on
+   * the `download` topic. A mirror `url` needs the archive's `md5`. Answers when it is ready.
+   */
+  'data.downloadCifar10': method(
+    z
+      .object({
+        url: z.url().optional(),
+        md5: z
+          .string()
+          .regex(/^[0-9a-fA-F]{32}$/)
+          .optional(),
+      })
+      .strict()
+      .refine((p) => p.url === undefined || p.md5 !== undefined, {
+        message: 'a mirror url needs the md5 of its archive, so the download can be verified',
+      }),
+    z.object({ dir: z.string() }),
+  ),
   'data.cancelDownload': method(empty, ok),
   /** The worker pool: its size, the runs training and the runs waiting, in order. */
   'queue.get': method(

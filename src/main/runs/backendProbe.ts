@@ -4,9 +4,19 @@
  */
 import { UserError } from '../../shared/errors';
 import type { BackendReport } from '../../shared/backends';
-import { WorkerHost, type WorkerEntry } from './workerHost';
+import type { Threads } from '../../shared/api';
+import { WASM_THREADS_ENV } from '../../shared/wasmThreads';
+import { defaultWorkerEntry, WorkerHost, type WorkerEntry } from './workerHost';
 
-export function probeBackends(entry?: WorkerEntry): Promise<BackendReport[]> {
+/**
+ * `threads` sets the wasm thread count the report describes; the `describe-backends` message has no
+ * field for it, so it goes in the worker's own copy of the environment.
+ */
+export function probeBackends(
+  options: { threads?: Threads | undefined; entry?: WorkerEntry } = {},
+): Promise<BackendReport[]> {
+  const env: Record<string, string> =
+    options.threads === undefined ? {} : { [WASM_THREADS_ENV]: String(options.threads) };
   return new Promise((resolve, reject) => {
     const host: WorkerHost = new WorkerHost(
       {
@@ -21,7 +31,8 @@ export function probeBackends(entry?: WorkerEntry): Promise<BackendReport[]> {
         },
         onCrash: (error) => reject(new UserError('backend-unavailable', error.message)),
       },
-      ...(entry ? [entry] : []),
+      options.entry ?? defaultWorkerEntry(),
+      env,
     );
     host.send({ type: 'describe-backends' });
   });

@@ -5,11 +5,15 @@
 import type { BackendName } from '../../shared/config';
 import type { BackendInfo } from '../../shared/events';
 import type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec } from '../../shared/bench';
-import { WASM_THREADS_ENV } from '../../shared/wasmThreads';
+import { availableParallelism } from 'node:os';
+import { parseWasmThreads, wasmThreadsForCores } from '../../shared/wasmThreads';
 import { defaultWorkerEntry, WorkerHost } from './workerHost';
 
 export type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec };
-export { defaultWasmThreads } from '../engine/backends/wasm/wasmThreads';
+/** wasm's "every core": the cores this process may use, at most MAX_WASM_THREADS. */
+export function defaultWasmThreads(): number {
+  return wasmThreadsForCores(availableParallelism());
+}
 
 export interface BackendBench {
   backend: BackendName;
@@ -37,7 +41,15 @@ export function benchBackend(
       results: [],
       probeResults: [],
     };
-    const env: Record<string, string> = threads !== undefined ? { [WASM_THREADS_ENV]: String(threads) } : {};
+    if (threads !== undefined) {
+      try {
+        parseWasmThreads(String(threads), 'the wasm thread count');
+      } catch (e) {
+        out.error = (e as Error).message;
+        resolve(out);
+        return;
+      }
+    }
     const host: WorkerHost = new WorkerHost(
       {
         onMessage: (m) => {
@@ -61,8 +73,7 @@ export function benchBackend(
         },
       },
       defaultWorkerEntry(),
-      env,
     );
-    host.send({ type: 'bench', backend, specs, probeSpecs });
+    host.send({ type: 'bench', backend, specs, probeSpecs, ...(threads !== undefined ? { threads } : {}) });
   });
 }

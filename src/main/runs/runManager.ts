@@ -1,23 +1,29 @@
 /**
- * Orchestrates training runs: a queue with a fixed number of concurrent runs (one by default: runs
- * compete for the same GPU or cores), one engine worker per run, and the bridge from the worker's
- * events to the store (batched point writes, checkpoints, status) and to live listeners.
+ * The one owner of a run's lifecycle in a process: a queue in front of a pool of `poolSize` training
+ * slots (one by default: runs compete for the same GPU or cores), one engine worker per run
+ * (trainingSession.ts), and every status change of a run, stored and reported to the observer with a
+ * line in the run's log. Runs started from any host (a window, a browser, the CLI) wait their turn in
+ * the order they were queued.
  */
+import type { Threads } from '../../shared/api';
 import type { ExperimentConfig } from '../../shared/config';
-import type { ErrorInfo } from '../../shared/errors';
-import type { RunEvent, RunOutcome } from '../../shared/events';
+import { UserError } from '../../shared/errors';
+import type { RunEvent } from '../../shared/events';
+import type { RunLogEntry, RunLogLevel, RunStatus } from '../../shared/runTypes';
+import { isFinishedStatus } from '../../shared/runTypes';
 import type { Store } from '../store';
-import { WorkerHost, type WorkerEntry } from './workerHost';
-import type { WorkerToHost } from '../../shared/workerProtocol';
+import { queuedMessage } from './lifecycleMessages';
+import { startTrainingSession, type RunControl, type RunResult, type SessionSink } from './trainingSession';
+import type { WorkerEntry } from './workerHost';
 
+export type { RunResult };
 export type RunListener = (event: RunEvent) => void;
 
-export interface RunResult {
-  runId: string;
-  outcome: RunOutcome;
-  step: number;
-  divergedAtStep?: number;
-  error?: ErrorInfo;
+/** Told of every run of the manager: engine events, status changes (as stored) and log lines. */
+export interface RunObserver {
+  event?(runId: string, event: RunEvent): void;
+  status?(runId: string, status: RunStatus): void;
+  log?(entry: RunLogEntry): void;
 }
 
 export interface ActiveRun {
@@ -26,200 +32,271 @@ export interface ActiveRun {
   readonly done: Promise<RunResult>;
   pause(): void;
   resume(): void;
-  /** Asks the run to stop after the current step; it checkpoints and ends as `stopped`. */
+  /** Asks the run to stop after the current step; it checkpoints and ends as `stopped`. A queued run leaves the queue. */
   stop(): void;
 }
 
 export interface RunManagerOptions {
+  /** Runs trained at once (the pool's size); default 1. */
   concurrency?: number;
   workerEntry?: WorkerEntry;
   /** Points are written in transactions of up to this many points, or after this delay. */
   flushPoints?: number;
   flushDelayMs?: number;
+  observer?: RunObserver;
 }
 
-interface Pending {
-  start: () => void;
+export interface StartOptions {
+  /** Told of this run's events (besides the observer). */
+  listener?: RunListener | undefined;
+  /** wasm threads, carried to the worker in its `train` message. */
+  threads?: Threads | undefined;
+}
+
+interface Entry {
+  runId: string;
+  config: ExperimentConfig;
+  options: StartOptions;
+  resumeFrom: { step: number; bytes: Uint8Array } | undefined;
+  /** Set once the run has a worker (its slot in the pool). */
+  control: ((action: RunControl) => void) | undefined;
+  settle: (r: RunResult) => void;
+  handle: ActiveRun;
 }
 
 export class RunManager {
-  private running = 0;
-  private readonly queue: Pending[] = [];
-  private readonly active = new Map<string, ActiveRun>();
+  private poolSize: number;
+  private readonly queue: Entry[] = [];
+  private readonly training = new Map<string, Entry>();
+  private closed = false;
 
   constructor(
     private readonly store: Store,
     private readonly options: RunManagerOptions = {},
-  ) {}
+  ) {
+    this.poolSize = options.concurrency ?? 1;
+  }
 
+  /** The run, if it is queued or training in this process. */
   get(runId: string): ActiveRun | undefined {
-    return this.active.get(runId);
+    return (this.training.get(runId) ?? this.queue.find((e) => e.runId === runId))?.handle;
+  }
+
+  /** The pool: its size, the runs that hold a slot, the runs waiting in order. */
+  snapshot(): { poolSize: number; running: string[]; queued: string[] } {
+    return {
+      poolSize: this.poolSize,
+      running: [...this.training.keys()],
+      queued: this.queue.map((e) => e.runId),
+    };
+  }
+
+  /** Every run queued or training in this process. */
+  activeRunIds(): string[] {
+    return [...this.training.keys(), ...this.queue.map((e) => e.runId)];
+  }
+
+  /** Resizes the pool; queued runs start at once if there is room now. */
+  setPoolSize(size: number): void {
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`pool size must be a positive integer, got ${size}`);
+    this.poolSize = size;
+    this.fill();
+  }
+
+  /** Queues a run just created in the store (status `queued`, owned by this process). */
+  start(runId: string, config: ExperimentConfig, options: StartOptions = {}): ActiveRun {
+    return this.enqueue(runId, config, options, undefined);
   }
 
   /**
-   * Starts (or queues) the run `runId`, already created in the store with `config`. With a checkpoint,
-   * the run continues from it; points the run logged after the checkpoint are dropped first, since
-   * the resumed run logs them again.
+   * Queues a stopped, interrupted, failed (or diverged) run to continue from its latest checkpoint; a
+   * run that never reached a step starts over. A live run whose owning process is gone is recovered
+   * first, whatever its status: a `resume` killed while queued leaves the run resumable.
    */
-  start(
+  resume(runId: string, config: ExperimentConfig, options: StartOptions = {}): ActiveRun {
+    this.checkOpen();
+    const run = this.store.getRun(runId);
+    if (!run)
+      throw new UserError(
+        'not-found',
+        `no run "${runId}" in ${this.store.path}; \`normlab list\` shows the runs`,
+      );
+    if (run.status === 'completed')
+      throw new UserError('usage', `run ${runId} already completed all its steps`);
+    if (this.get(runId))
+      throw new UserError('usage', `run ${runId} is already ${run.status} in this process`);
+    if (!isFinishedStatus(run.status) && run.status !== 'interrupted') {
+      if (this.store.ownedElsewhere(runId)) {
+        const owner = this.store.getRunOwner(runId);
+        throw new UserError(
+          'usage',
+          `run ${runId} is ${run.status} in another process (pid ${owner?.pid ?? '?'}${owner?.kind ? `, normlab ${owner.kind}` : ''}); stop it there first`,
+        );
+      }
+      this.store.recoverRun(runId);
+    }
+    const resumeFrom = this.resumePoint(runId, run.lastStep);
+    this.store.setStatus(runId, 'queued');
+    this.report(runId, 'queued');
+    return this.enqueue(runId, config, options, resumeFrom);
+  }
+
+  /**
+   * Queues a run this process has just adopted (a queued run of an app or serve that ended): from its
+   * latest checkpoint if it has one, else from the start.
+   */
+  adopt(runId: string, config: ExperimentConfig, options: StartOptions = {}): ActiveRun {
+    const ckpt = this.store.getLatestCheckpoint(runId);
+    return this.enqueue(runId, config, options, ckpt && { step: ckpt.step, bytes: ckpt.bytes });
+  }
+
+  /** Ends a queued run that cannot run (its stored config no longer valid), saying why. */
+  reject(runId: string, error: UserError): void {
+    this.store.finish(runId, 'failed', { error: error.message });
+    this.log(runId, 'error', `Failed before it started: ${error.message}`);
+    this.report(runId, 'failed');
+  }
+
+  /**
+   * Stops every training run (each checkpoints and ends `stopped`, resumable) and waits for them. Runs
+   * still waiting stay queued in the database, owned by this process: the next app or serve adopts
+   * them (a CLI's become interrupted, resumable). Nothing starts afterwards.
+   */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    this.queue.splice(0);
+    const training = [...this.training.values()];
+    for (const e of training) e.handle.stop();
+    await Promise.all(training.map((e) => e.handle.done));
+  }
+
+  private resumePoint(
+    runId: string,
+    lastStep: number | null,
+  ): { step: number; bytes: Uint8Array } | undefined {
+    const ckpt = this.store.getLatestCheckpoint(runId);
+    if (ckpt) return { step: ckpt.step, bytes: ckpt.bytes };
+    if (lastStep === null || lastStep === 0) return undefined;
+    throw new UserError(
+      'checkpoint',
+      `run ${runId} has no checkpoint to resume from; start it again with \`normlab run --config\` (its config is in \`normlab show ${runId} --json\`)`,
+    );
+  }
+
+  private enqueue(
     runId: string,
     config: ExperimentConfig,
-    listener: RunListener,
-    resumeFrom?: { step: number; bytes: Uint8Array },
+    options: StartOptions,
+    resumeFrom: Entry['resumeFrom'],
   ): ActiveRun {
-    let control: ((action: 'pause' | 'resume' | 'stop') => void) | undefined;
+    this.checkOpen();
     let settle: (r: RunResult) => void = () => undefined;
     const done = new Promise<RunResult>((resolve) => (settle = resolve));
-    const pending: Pending = {
-      start: () => {
-        control = this.launchWorker(runId, config, listener, resumeFrom, (result) => {
-          this.release(runId);
-          settle(result);
-        });
-      },
-    };
-    const run: ActiveRun = {
+    const entry: Entry = {
       runId,
-      done,
-      pause: () => control?.('pause'),
-      resume: () => control?.('resume'),
-      stop: () => {
-        if (control) return control('stop');
-        // Still queued (a started run has its control): it leaves the queue and ends now, rather
-        // than when its turn comes.
-        const queued = this.queue.indexOf(pending);
-        if (queued < 0) return;
-        this.queue.splice(queued, 1);
-        this.active.delete(runId);
-        const step = resumeFrom?.step ?? 0;
-        this.store.finish(runId, 'stopped');
-        listener({ type: 'ended', outcome: 'stopped', step });
-        settle({ runId, outcome: 'stopped', step });
+      config,
+      options,
+      resumeFrom,
+      control: undefined,
+      settle,
+      handle: {
+        runId,
+        done,
+        pause: () => entry.control?.('pause'),
+        resume: () => entry.control?.('resume'),
+        stop: () => (entry.control ? entry.control('stop') : this.dequeue(entry)),
       },
     };
-    this.active.set(runId, run);
+    // Ahead of it: the runs waiting before it, and one training run per slot it must wait for.
+    const ahead = Math.max(0, this.queue.length + this.training.size - this.poolSize + 1);
+    this.log(runId, 'info', queuedMessage(ahead, resumeFrom?.step));
+    this.queue.push(entry);
+    this.fill();
+    return entry.handle;
+  }
 
-    if (this.running < (this.options.concurrency ?? 1)) {
-      this.running++;
-      pending.start();
-    } else {
-      this.store.setStatus(runId, 'queued');
-      this.queue.push(pending);
+  /** Starts queued runs, oldest first, while the pool has room. */
+  private fill(): void {
+    while (!this.closed && this.queue.length > 0 && this.training.size < this.poolSize) {
+      const entry = this.queue.shift() as Entry;
+      this.launch(entry);
     }
-    return run;
   }
 
-  private release(runId: string): void {
-    this.active.delete(runId);
-    const next = this.queue.shift();
-    if (next) next.start();
-    else this.running--;
+  /** A queued run leaves the queue and ends `stopped` now, rather than when its turn comes. */
+  private dequeue(entry: Entry): void {
+    const k = this.queue.indexOf(entry);
+    if (k < 0) return;
+    this.queue.splice(k, 1);
+    const step = entry.resumeFrom?.step ?? this.store.getRun(entry.runId)?.lastStep ?? 0;
+    this.store.finish(entry.runId, 'stopped');
+    this.log(entry.runId, 'info', 'Stopped while queued.');
+    this.report(entry.runId, 'stopped');
+    this.emit(entry, { type: 'ended', outcome: 'stopped', step });
+    entry.settle({ runId: entry.runId, outcome: 'stopped', step });
   }
 
-  private launchWorker(
-    runId: string,
-    config: ExperimentConfig,
-    listener: RunListener,
-    resumeFrom: { step: number; bytes: Uint8Array } | undefined,
-    onEnd: (result: RunResult) => void,
-  ): (action: 'pause' | 'resume' | 'stop') => void {
-    const store = this.store;
-    if (resumeFrom) store.truncateRunAfter(runId, resumeFrom.step);
-    const writer = store.pointWriter(runId, {
-      maxPoints: this.options.flushPoints ?? 2000,
-      maxDelayMs: this.options.flushDelayMs ?? 1000,
-    });
-    let lastStep = resumeFrom?.step ?? 0;
-    let ended = false;
-
-    const end = (result: Omit<RunResult, 'runId'>): void => {
-      if (ended) return;
-      ended = true;
-      writer.close();
-      store.updateLastStep(runId, result.step);
-      store.finish(runId, result.outcome, {
-        ...(result.error ? { error: result.error.message } : {}),
-        ...(result.divergedAtStep !== undefined ? { divergedAtStep: result.divergedAtStep } : {}),
-      });
-      void host.terminate();
-      const ev: RunEvent = {
-        type: 'ended',
-        outcome: result.outcome,
-        step: result.step,
-        ...(result.divergedAtStep !== undefined ? { divergedAtStep: result.divergedAtStep } : {}),
-        ...(result.error ? { error: result.error } : {}),
-      };
-      listener(ev);
-      onEnd({ runId, ...result });
+  private launch(entry: Entry): void {
+    this.training.set(entry.runId, entry);
+    const sink: SessionSink = {
+      event: (e) => this.emit(entry, e),
+      status: (s) => this.report(entry.runId, s),
+      log: (level, message, data) => this.log(entry.runId, level, message, data),
     };
-
-    const onMessage = (m: WorkerToHost): void => {
-      if (ended) return;
-      switch (m.type) {
-        case 'event':
-          handleEvent(m.event);
-          break;
-        case 'checkpoint':
-          // Points up to the checkpoint are committed before it, so a resume from it loses nothing.
-          writer.flush();
-          store.saveCheckpoint(runId, m.step, m.bytes, { keep: config.schedule.keepCheckpoints });
-          store.updateLastStep(runId, m.step);
-          break;
-        case 'failed':
-          end({ outcome: 'failed', step: lastStep, error: m.error });
-          break;
-        case 'backends':
-          break;
+    const finished = (result: RunResult): void => {
+      this.training.delete(entry.runId);
+      entry.settle(result);
+      this.fill();
+    };
+    try {
+      entry.control = startTrainingSession(
+        this.store,
+        {
+          runId: entry.runId,
+          config: entry.config,
+          threads: entry.options.threads,
+          resumeFrom: entry.resumeFrom,
+          workerEntry: this.options.workerEntry,
+          flushPoints: this.options.flushPoints ?? 2000,
+          flushDelayMs: this.options.flushDelayMs ?? 1000,
+        },
+        sink,
+        finished,
+      );
+    } catch (e) {
+      // The run could not even start (its row deleted, the worker script missing).
+      const message = (e as Error).message;
+      this.training.delete(entry.runId);
+      try {
+        this.store.finish(entry.runId, 'failed', { error: message });
+        this.report(entry.runId, 'failed');
+      } catch {
+        // Its row is gone.
       }
-    };
+      const error = { code: 'internal' as const, message };
+      this.emit(entry, { type: 'ended', outcome: 'failed', step: 0, error });
+      entry.settle({ runId: entry.runId, outcome: 'failed', step: 0, error });
+      this.fill();
+    }
+  }
 
-    const handleEvent = (event: RunEvent): void => {
-      switch (event.type) {
-        case 'started':
-          store.markRunning(runId, {
-            backend: event.backend.name,
-            device: event.backend.device,
-            softwareDevice: event.backend.software,
-          });
-          listener(event);
-          break;
-        case 'metrics':
-          writer.addMany(event.points);
-          listener(event);
-          break;
-        case 'probes':
-          store.appendProbeRecords(runId, event.records);
-          listener(event);
-          break;
-        case 'progress':
-          lastStep = event.step;
-          listener(event);
-          break;
-        case 'paused':
-          writer.flush();
-          store.setStatus(runId, 'paused');
-          listener(event);
-          break;
-        case 'resumed':
-          store.setStatus(runId, 'running');
-          listener(event);
-          break;
-        case 'ended':
-          end({
-            outcome: event.outcome,
-            step: event.step,
-            ...(event.divergedAtStep !== undefined ? { divergedAtStep: event.divergedAtStep } : {}),
-            ...(event.error ? { error: event.error } : {}),
-          });
-          break;
-      }
-    };
+  private emit(entry: Entry, event: RunEvent): void {
+    entry.options.listener?.(event);
+    this.options.observer?.event?.(entry.runId, event);
+  }
 
-    const host: WorkerHost = new WorkerHost(
-      { onMessage, onCrash: (error) => end({ outcome: 'failed', step: lastStep, error }) },
-      ...(this.options.workerEntry ? [this.options.workerEntry] : []),
-    );
-    host.send({ type: 'train', config, ...(resumeFrom ? { resumeFrom: resumeFrom.bytes } : {}) });
-    return (action) => host.send({ type: 'control', action });
+  private report(runId: string, status: RunStatus): void {
+    this.options.observer?.status?.(runId, status);
+  }
+
+  private log(runId: string, level: RunLogLevel, message: string, data?: unknown): void {
+    const entry = this.store.appendLogEntry(runId, level, message, data);
+    this.options.observer?.log?.(entry);
+  }
+
+  private checkOpen(): void {
+    if (this.closed)
+      throw new UserError('usage', 'NormLab is shutting down; start the run again after it restarts');
   }
 }

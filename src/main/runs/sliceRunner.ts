@@ -3,6 +3,7 @@
  * arrives, so stopping (or a killed process) loses at most the point being computed, and the job
  * resumes with the points it lacks.
  */
+import type { Threads } from '../../shared/api';
 import type { ExperimentConfig } from '../../shared/config';
 import type { ErrorInfo } from '../../shared/errors';
 import type { BackendInfo } from '../../shared/events';
@@ -31,13 +32,19 @@ export interface ActiveSlice {
   stop(): void;
 }
 
+export interface SliceOptions {
+  /** wasm threads, carried to the worker in its `slice` message. */
+  threads?: Threads | undefined;
+  workerEntry?: WorkerEntry | undefined;
+}
+
 export function startSlice(
   store: Store,
   jobId: string,
   config: ExperimentConfig,
   checkpoint: Uint8Array,
   listener: (event: SliceEvent) => void,
-  workerEntry?: WorkerEntry,
+  options: SliceOptions = {},
 ): ActiveSlice {
   const job = store.getSliceJob(jobId);
   if (!job) throw new Error(`startSlice: no slice job ${jobId}`);
@@ -80,9 +87,16 @@ export function startSlice(
 
   const host: WorkerHost = new WorkerHost(
     { onMessage, onCrash: (error) => end('failed', error) },
-    ...(workerEntry ? [workerEntry] : []),
+    ...(options.workerEntry ? [options.workerEntry] : []),
   );
-  host.send({ type: 'slice', config, checkpoint, settings: job.settings, stored });
+  host.send({
+    type: 'slice',
+    config,
+    checkpoint,
+    settings: job.settings,
+    stored,
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+  });
   return {
     jobId,
     done: finished,

@@ -46,6 +46,8 @@ import type {
 import { RunsRepo } from './runs';
 import type { RunTableQuery } from './runTable';
 import { RunTableRepo } from './runTable';
+import type { ThroughputMatch, ThroughputSample } from './throughputSamples';
+import { ThroughputRepo } from './throughputSamples';
 import type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 import { SeriesRepo } from './series';
 import type { SlicePointInput } from './sliceJobs';
@@ -63,6 +65,7 @@ export type { RunEdit } from './runEdits';
 export { normalizeTags } from './runEdits';
 export type { RunFootprint } from './runFootprint';
 export type { RunTableQuery } from './runTable';
+export type { ThroughputMatch, ThroughputSample } from './throughputSamples';
 export { ADOPTING_KINDS, isOwnerAlive, OWNER_KINDS, type OwnerKind } from './processOwner';
 export type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 export type { SlicePointInput } from './sliceJobs';
@@ -112,6 +115,7 @@ export class Store {
   private readonly table: RunTableRepo;
   private readonly edits: RunEditsRepo;
   private readonly footprints: RunFootprintRepo;
+  private readonly throughput: ThroughputRepo;
   private readonly writers = new Set<PointWriter>();
 
   /** Use openStore; `db` must have been opened by openDatabase. */
@@ -124,6 +128,7 @@ export class Store {
     this.table = new RunTableRepo(db);
     this.edits = new RunEditsRepo(db);
     this.footprints = new RunFootprintRepo(db);
+    this.throughput = new ThroughputRepo(db);
     this.series = new SeriesRepo(db, this.runs);
     this.buckets = new BucketReader(db);
     this.checkpoints = new CheckpointsRepo(db);
@@ -210,6 +215,16 @@ export class Store {
         })
         .immediate(),
     );
+  }
+
+  /** The newest stored measurement of how fast this machine trains such a network (throughputSamples.ts). */
+  throughputSample(match: ThroughputMatch): ThroughputSample | undefined {
+    return this.throughput.latest(match);
+  }
+
+  /** Whether the database holds no run at all. */
+  isEmpty(): boolean {
+    return this.runs.list({ limit: 1 }).length === 0;
   }
 
   /** What the runs hold: points, probe records, checkpoints (and their bytes), loss slices. */
@@ -494,6 +509,11 @@ export class Store {
   }
 
   // Run log
+
+  /** Appends a line to the run's log and returns it as stored. */
+  appendLogEntry(runId: string, level: RunLogLevel, message: string, data?: unknown): RunLogEntry {
+    return this.guard(() => this.log.appendEntry(runId, level, message, data));
+  }
 
   appendLog(runId: string, level: RunLogLevel, message: string, data?: unknown): number {
     return this.guard(() => this.log.append(runId, level, message, data));

@@ -144,7 +144,7 @@ export const MIGRATIONS: readonly Migration[] = [
     },
   },
   {
-    name: 'tags, notes, queue owners, series summaries, probe series names',
+    name: 'tags, notes, queue owners, series summaries, probe series named after their probes',
     up(db) {
       db.exec(`
         -- Notes, and which kind of host owns a queued or running run: an app or serve adopts the
@@ -198,11 +198,18 @@ export const MIGRATIONS: readonly Migration[] = [
           min_value = (SELECT min(value) FROM points WHERE series_id = series.id),
           max_value = (SELECT max(value) FROM points WHERE series_id = series.id);
 
-        -- One name per probe (ARCHITECTURE.md "Naming"): series prefixes follow the probes' config keys.
+        -- One name per probe (ARCHITECTURE.md "Naming"): every probe series is probe/<config key>/...
+        -- act -> activations, bn -> bnGradients, grad_norm and weight_norm under norms, and each probe's
+        -- cost under its own name (probe/cost/<probe>/<field> -> probe/<probe>/cost/<field>).
         UPDATE series SET name = 'probe/activations/' || substr(name, 11)
           WHERE substr(name, 1, 10) = 'probe/act/';
         UPDATE series SET name = 'probe/bnGradients/' || substr(name, 10)
           WHERE substr(name, 1, 9) = 'probe/bn/';
+        UPDATE series SET name = 'probe/norms/' || substr(name, 7)
+          WHERE substr(name, 1, 16) = 'probe/grad_norm/' OR substr(name, 1, 18) = 'probe/weight_norm/';
+        UPDATE series SET name = 'probe/' || substr(name, 12, instr(substr(name, 12), '/') - 1) || '/cost/'
+            || substr(name, 12 + instr(substr(name, 12), '/'))
+          WHERE substr(name, 1, 11) = 'probe/cost/' AND instr(substr(name, 12), '/') > 1;
       `);
     },
   },

@@ -48,14 +48,16 @@ export class RunLogRepo {
 
   /** Appends an entry; `data` must be JSON-serializable. Returns its id. */
   append(runId: string, level: RunLogLevel, message: string, data?: unknown): number {
+    return this.appendEntry(runId, level, message, data).id;
+  }
+
+  /** Appends an entry and returns it as stored (for live streams of the log). */
+  appendEntry(runId: string, level: RunLogLevel, message: string, data?: unknown): RunLogEntry {
+    const time = Date.now();
+    const text = data === undefined ? null : JSON.stringify(data);
     try {
-      return this.sql.append.get({
-        runId,
-        time: Date.now(),
-        level,
-        message,
-        data: data === undefined ? null : JSON.stringify(data),
-      }) as number;
+      const id = this.sql.append.get({ runId, time, level, message, data: text }) as number;
+      return { id, runId, time, level, message, data: text === null ? null : (JSON.parse(text) as unknown) };
     } catch (e) {
       if (sqliteCode(e) === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw notFound(runId);
       throw e;

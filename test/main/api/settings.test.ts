@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readSettings, SETTING_KEYS, setSetting } from '../../../src/main/api/settings';
+import { readSettings, SETTING_KEYS, setSetting, type SettingKey } from '../../../src/main/api/settings';
 import { userErrorOf } from '../../helpers/userError';
 
 let dir: string;
@@ -58,11 +58,22 @@ describe('settings', () => {
   });
 
   it('an unknown key is a usage error listing the settings, and writes nothing', () => {
-    const e = userErrorOf(() => setSetting(file, 'cifarDir', '/x'));
+    // A key from an untyped caller (the contract's schema refuses it before it gets here).
+    const e = userErrorOf(() => setSetting(file, 'cifarDir' as SettingKey, '/x'));
     expect(e.code).toBe('usage');
     expect(e.message).toBe(`unknown setting "cifarDir"; settings are: ${SETTING_KEYS.join(', ')}`);
-    expect(SETTING_KEYS).toEqual(['cifar10Dir', 'db']);
+    expect(SETTING_KEYS).toEqual(['cifar10Dir', 'db', 'defaultBackend', 'poolSize', 'theme']);
     expect(existsSync(file)).toBe(false);
+  });
+
+  it('keeps typed values: a backend, a pool size, a theme; a wrong one writes nothing', () => {
+    setSetting(file, 'defaultBackend', 'wasm');
+    setSetting(file, 'poolSize', 2);
+    expect(setSetting(file, 'theme', 'dark')).toEqual({ defaultBackend: 'wasm', poolSize: 2, theme: 'dark' });
+    const e = userErrorOf(() => setSetting(file, 'poolSize', 0));
+    expect(e.code).toBe('usage');
+    expect(e.message).toMatch(/^invalid value for the setting poolSize:\n {2}- poolSize: /);
+    expect(readSettings(file).poolSize).toBe(2);
   });
 
   it('a broken JSON file is reported with its path and left unchanged, by reads and writes alike', () => {
@@ -81,13 +92,13 @@ describe('settings', () => {
 
   it('a file with invalid entries names them and is left unchanged', () => {
     mkdirSync(join(dir, 'config'));
-    const text = '{"cifar10Dir": 5, "theme": "dark"}';
+    const text = '{"cifar10Dir": 5, "colour": "dark"}';
     writeFileSync(file, text);
     const e = userErrorOf(() => setSetting(file, 'db', '/x.sqlite'));
     expect(e.code).toBe('config');
     expect(e.message).toContain(`the settings file ${file} has invalid entries`);
     expect(e.message).toContain('  - cifar10Dir: ');
-    expect(e.message).toContain('"theme"');
+    expect(e.message).toContain('"colour"');
     expect(readFileSync(file, 'utf8')).toBe(text);
   });
 });

@@ -22,10 +22,10 @@ describe('benchBackend', () => {
     expect(r?.msPerStep).toBeGreaterThan(0);
   });
 
-  it('reports a thread count the engine refuses as the backend error, not a crash', async () => {
+  it('reports a thread count wasm cannot use as the backend error, not a crash', async () => {
     const out = await benchBackend('wasm', [spec], undefined, 9);
     expect(out.results).toEqual([]);
-    expect(out.error).toMatch(/NORMLAB_WASM_THREADS must be a whole number of threads from 1 to 8/);
+    expect(out.error).toMatch(/the wasm thread count must be a whole number of threads from 1 to 8/);
   });
 });
 

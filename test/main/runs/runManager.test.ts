@@ -82,7 +82,7 @@ describe('a run', () => {
     const config = dlnConfig(12, { checkpointEvery: 5 });
     const runId = store.createRun(config);
     const rec = recorder();
-    const run = manager.start(runId, config, rec.listener);
+    const run = manager.start(runId, config, { listener: rec.listener });
     expect(manager.get(runId)).toBe(run);
 
     const result = await run.done;
@@ -119,7 +119,7 @@ describe('a run', () => {
     const config = dlnConfig(100_000);
     const runId = store.createRun(config);
     const rec = recorder();
-    const run = manager.start(runId, config, rec.listener);
+    const run = manager.start(runId, config, { listener: rec.listener });
     await waitUntil(() => rec.events.find((e) => e.type === 'progress' && e.step >= 2), 'the second step');
 
     run.pause();
@@ -157,7 +157,7 @@ describe('a crashing worker', () => {
     const bad = dlnConfig(5, { name: WORKER_THROWS });
     const badId = store.createRun(bad);
     const badRec = recorder();
-    const failed = await manager.start(badId, bad, badRec.listener).done;
+    const failed = await manager.start(badId, bad, { listener: badRec.listener }).done;
     expect(failed.outcome).toBe('failed');
     expect(failed.error?.message).toMatch(/the engine worker crashed: scripted worker failure/);
     expect(store.getRun(badId)).toMatchObject({ status: 'failed' });
@@ -166,7 +166,7 @@ describe('a crashing worker', () => {
 
     const good = dlnConfig(3);
     const goodId = store.createRun(good);
-    const ok = await manager.start(goodId, good, () => undefined).done;
+    const ok = await manager.start(goodId, good).done;
     expect(ok).toEqual({ runId: goodId, outcome: 'completed', step: 3 });
     expect(store.getRun(goodId)).toMatchObject({ status: 'completed', backend: 'wasm', lastStep: 3 });
   });
@@ -175,7 +175,7 @@ describe('a crashing worker', () => {
     const manager = new RunManager(store, { workerEntry: scriptedWorkerEntry() });
     const config = dlnConfig(10, { name: WORKER_EXITS });
     const runId = store.createRun(config);
-    const result = await manager.start(runId, config, () => undefined).done;
+    const result = await manager.start(runId, config).done;
     expect(result).toMatchObject({ outcome: 'failed', step: EXIT_AFTER_STEP });
     expect(result.error?.message).toMatch(`exited unexpectedly (exit code ${EXIT_CODE})`);
     expect(store.getRun(runId)).toMatchObject({ status: 'failed', lastStep: EXIT_AFTER_STEP });
@@ -191,7 +191,7 @@ describe('the queue', () => {
     const start = (label: string, steps: number): { id: string; done: Promise<unknown> } => {
       const config = dlnConfig(steps);
       const id = store.createRun(config);
-      const run = manager.start(id, config, (e) => order.push(`${label}:${e.type}`));
+      const run = manager.start(id, config, { listener: (e) => order.push(`${label}:${e.type}`) });
       return { id, done: run.done };
     };
     const a = start('a', 4);

@@ -112,6 +112,14 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
     const bn = series.get('old00001', 'probe/bn/layer1/factor') as number;
     const loss = series.get('old00001', 'train/loss') as number;
     series.get('old00001', 'probe/activity/x');
+    for (const name of [
+      'probe/grad_norm/total',
+      'probe/weight_norm/layer3',
+      'probe/cost/landscape/ms',
+      'probe/cost/bnGradients/forward_passes',
+    ]) {
+      series.get('old00001', name);
+    }
     point.run(act, 1, 0.5, 0);
     point.run(bn, 1, 2, 0);
     point.run(loss, 1, 3, 0);
@@ -130,6 +138,15 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
         'SELECT name, points, first_step, last_step, last_value, last_nf, min_value, max_value FROM series ORDER BY name',
       )
       .all();
+    const empty = {
+      points: 0,
+      first_step: null,
+      last_step: null,
+      last_value: null,
+      last_nf: 0,
+      min_value: null,
+      max_value: null,
+    };
     expect(series).toEqual([
       {
         name: 'probe/activations/layer2/var',
@@ -152,6 +169,7 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
         min_value: null,
         max_value: null,
       },
+      { name: 'probe/bnGradients/cost/forward_passes', ...empty },
       {
         name: 'probe/bnGradients/layer1/factor',
         points: 1,
@@ -162,6 +180,9 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
         min_value: 2,
         max_value: 2,
       },
+      { name: 'probe/landscape/cost/ms', ...empty },
+      { name: 'probe/norms/grad_norm/total', ...empty },
+      { name: 'probe/norms/weight_norm/layer3', ...empty },
       {
         name: 'train/loss',
         points: 3,

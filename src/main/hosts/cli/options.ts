@@ -1,8 +1,9 @@
 /** Options shared by several commands. */
 import { Option } from 'commander';
+import type { Threads } from '../../../shared/api';
 import { BACKENDS } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
-import { MAX_WASM_THREADS, parseWasmThreads, WASM_THREADS_ENV } from '../../../shared/wasmThreads';
+import { MAX_WASM_THREADS, parseWasmThreads } from '../../../shared/wasmThreads';
 
 export function dbOption(): Option {
   return new Option(
@@ -35,16 +36,11 @@ export function parseCountList(v: string, flag: string): number[] {
 export function threadsOption(): Option {
   return new Option(
     '--threads <n>',
-    `CPU threads for the wasm backend, 1-${MAX_WASM_THREADS} or "auto" (default: $${WASM_THREADS_ENV}, else every core)`,
+    `CPU threads for the wasm backend, 1-${MAX_WASM_THREADS} or "auto" (default: every core, one for tiny networks)`,
   );
 }
 
-/**
- * Passes --threads to the engine workers this process starts (they copy the environment when they
- * start), after checking it, so a mistyped count fails here and not inside a run.
- */
-export function applyThreadsOption(threads: string | undefined): void {
-  if (threads === undefined) return;
-  parseWasmThreads(threads, '--threads');
-  process.env[WASM_THREADS_ENV] = threads.trim();
+/** --threads as the request's typed field, checked here so a mistyped count fails before anything runs. */
+export function parseThreads(threads: string | undefined): Threads | undefined {
+  return threads === undefined ? undefined : parseWasmThreads(threads, '--threads');
 }

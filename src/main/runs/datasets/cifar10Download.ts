@@ -1,6 +1,6 @@
 /**
  * The backend of `normlab data get cifar10`: download the official binary archive (resumable),
- * verify its MD5, unpack it atomically into the data directory and check it with the engine's reader.
+ * verify its MD5, unpack it atomically into the data directory and check it (cifar10Check.ts).
  *
  *   <dataDir>/downloads/cifar-10-binary.tar.gz.part   while downloading (kept across interruptions)
  *   <dataDir>/downloads/cifar-10-binary.tar.gz        complete, before its MD5 is checked
@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../../shared/errors';
-import { inspectCifar10 } from '../../engine/data/cifar10Reader';
+import { checkCifar10Folder } from './cifar10Check';
 import { extractFolderAtomically } from './extractFolder';
 import { fileMd5 } from './fileMd5';
 import { downloadResumable } from './resumableDownload';
@@ -96,12 +96,12 @@ function isValid(dir: string, check: (dir: string) => void): boolean {
   }
 }
 
-/** The reader's own checks (files present, whole records), plus the record counts when known. */
+/** The folder check of every run (files present, whole records, labels), plus the record counts when known. */
 function checkFolder(dir: string, expected: { train: number; test: number } | undefined): void {
-  const inventory = inspectCifar10(dir);
+  const folder = checkCifar10Folder(dir);
   if (!expected) return;
-  const train = inventory.trainFiles.reduce((sum, f) => sum + f.records, 0);
-  const test = inventory.testFile.records;
+  const train = folder.trainImages;
+  const test = folder.testImages;
   if (train !== expected.train || test !== expected.test) {
     throw new UserError(
       'data-malformed',

@@ -327,7 +327,7 @@ describe('loss slices', () => {
       runCli(['slice', '--resume', 'zzzzzzzz'], home),
     ]);
     expectUserError(noStep, new RegExp(`no checkpoint at step 2; it has checkpoints at steps ${VGG_STEPS}`));
-    expectUserError(badDims, /invalid slice settings:\n.*dims/);
+    expectUserError(badDims, /invalid parameters for slices\.start:\n.*settings\.dims/);
     expectUserError(neither, /give a run id to start a slice, or --resume SLICE/);
     expectUserError(unknown, /no loss slice "zzzzzzzz"/);
     const jobs = await runCliJson<unknown[]>(['slices', vggId, '--json'], home);

@@ -1,8 +1,9 @@
-/** `normlab data get cifar10`: download, verify and unpack the dataset into the data directory. */
+/** `normlab data get cifar10` and `normlab data check`: the dataset, downloaded and checked. */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { UserError } from '../../../../shared/errors';
-import { withApi } from '../apiFromOptions';
+import { withService } from '../cliSession';
+import { jsonOption } from '../options';
 
 export function registerDataCommands(program: Command): void {
   const data = program.command('data').description('datasets');
@@ -17,7 +18,7 @@ export function registerDataCommands(program: Command): void {
         throw new UserError('usage', `unknown dataset "${dataset}"; NormLab can get: cifar10`);
       if (opts.url && !opts.md5)
         throw new UserError('usage', '--url needs --md5 so the download can be verified');
-      await withApi({}, async (api) => {
+      await withService({}, async (cli) => {
         const interactive = Boolean(process.stderr.isTTY);
         const bar = new cliProgress.SingleBar(
           {
@@ -31,7 +32,9 @@ export function registerDataCommands(program: Command): void {
         let started = false;
         let lastLog = 0;
         const mb = (n: number): string => (n / 2 ** 20).toFixed(1);
-        const onProgress = (received: number, total: number | undefined): void => {
+        cli.onEvent((e) => {
+          if (e.topic !== 'download' || e.event.done) return;
+          const { received, total } = e.event;
           if (interactive && total) {
             if (!started) {
               bar.start(total, received, { receivedMb: mb(received), totalMb: mb(total) });
@@ -42,13 +45,12 @@ export function registerDataCommands(program: Command): void {
             lastLog = Date.now();
             process.stderr.write(`downloaded ${mb(received)}${total ? ` of ${mb(total)}` : ''} MB\n`);
           }
-        };
-        const abort = new AbortController();
-        const onSigint = (): void => abort.abort();
+        });
+        await cli.subscribe({ topic: 'download' });
+        const onSigint = (): void => void cli.call('data.cancelDownload', {});
         process.once('SIGINT', onSigint);
         try {
-          const dir = await api.downloadCifar10(onProgress, {
-            signal: abort.signal,
+          const { dir } = await cli.call('data.downloadCifar10', {
             ...(opts.url ? { url: opts.url } : {}),
             ...(opts.md5 ? { md5: opts.md5 } : {}),
           });
@@ -58,6 +60,25 @@ export function registerDataCommands(program: Command): void {
           if (started) bar.stop();
           process.off('SIGINT', onSigint);
         }
+      });
+    });
+
+  data
+    .command('check')
+    .description('check a CIFAR-10 folder (default: the one runs use) without changing anything')
+    .argument('[dir]', 'the folder (cifar-10-batches-bin)')
+    .addOption(jsonOption())
+    .action(async (dir: string | undefined, opts: { json?: boolean }) => {
+      await withService({}, async (cli) => {
+        const check = await cli.call('data.checkCifar10', dir ? { dir } : {});
+        if (opts.json) process.stdout.write(`${JSON.stringify(check, null, 2)}\n`);
+        else if (check.ok) {
+          process.stdout.write(
+            `${check.dir}: CIFAR-10 with ${check.trainImages} training images (${check.trainFiles.join(', ')}) and ${check.testImages} test images\n`,
+          );
+        }
+        if (!check.ok)
+          throw new UserError('data-malformed', check.error ?? `${check.dir} is not a CIFAR-10 folder`);
       });
     });
 }

@@ -1,17 +1,14 @@
 /** `normlab list | show | export | presets | backends`: read what is stored and what this machine has. */
-import { createWriteStream } from 'node:fs';
-import type { Command } from 'commander';
-import { UserError } from '../../../../shared/errors';
-import { parseExperiment } from '../../../../shared/configOverrides';
-import { FIGURES } from '../../../../shared/figures';
-import { PRESETS } from '../../../../shared/presets';
-import { RUN_STATUSES, type RunStatus } from '../../../../shared/runTypes';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import type { ApiResult } from '../../../../shared/api';
 import type { BackendReport } from '../../../../shared/backends';
-import { describeBackends } from '../../../api/machine';
-import { withApi, type DbOptions } from '../apiFromOptions';
-import { csvLine } from '../csv';
-import { finiteOrString } from '../json';
-import { applyThreadsOption, dbOption, jsonOption, parseCount, threadsOption } from '../options';
+import { UserError } from '../../../../shared/errors';
+import { RUN_STATUSES, type RunStatus } from '../../../../shared/runTypes';
+import { EXPORT_FORMATS, type ExportFormat } from '../../../api/runExport';
+import { withService, type DbOptions } from '../cliSession';
+import { dbOption, jsonOption, parseCount, parseThreads, threadsOption } from '../options';
+import { formatDuration } from '../progressView';
 import { formatTable } from '../table';
 
 interface JsonOpt extends DbOptions {
@@ -30,49 +27,52 @@ function when(ms: number | null): string {
   return ms === null ? '-' : new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
 export function registerInfoCommands(program: Command): void {
   program
     .command('list')
     .description('list stored runs, newest first')
-    .option('--status <status>', `only runs with this status (${RUN_STATUSES.join(', ')})`)
+    .addOption(new Option('--status <status>', 'only runs with this status').choices([...RUN_STATUSES]))
+    .option('--tag <tag>', 'only runs with this tag (repeatable: every tag)', collect, [])
+    .option(
+      '--search <text>',
+      'only runs whose id, name, notes, network, normalization, backend or tags hold every word',
+    )
     .option('--limit <n>', 'at most n runs', (v) => parseCount(v, '--limit'))
     .addOption(jsonOption())
     .addOption(dbOption())
-    .action(async (opts: JsonOpt & { status?: string; limit?: number }) => {
-      if (opts.status && !(RUN_STATUSES as readonly string[]).includes(opts.status)) {
-        throw new UserError(
-          'usage',
-          `unknown status "${opts.status}"; use one of ${RUN_STATUSES.join(', ')}`,
-        );
-      }
-      await withApi(opts, (api) => {
-        const runs = api.listRuns({
-          ...(opts.status ? { status: opts.status as RunStatus } : {}),
-          ...(opts.limit ? { limit: opts.limit } : {}),
-        });
-        if (opts.json) return printJson(runs);
-        if (runs.length === 0) return print(`no runs in ${api.dbPath}\n`);
-        print(
-          formatTable(
-            ['ID', 'STATUS', 'STEP', 'NETWORK', 'NORM', 'BACKEND', 'CREATED', 'NAME'],
-            runs.map((r) => {
-              const c = describeConfig(r.config);
-              const total = c.steps ? `/${c.steps}` : '';
-              return [
+    .action(
+      async (opts: JsonOpt & { status?: RunStatus; tag: string[]; search?: string; limit?: number }) => {
+        await withService(opts, async (cli) => {
+          const { total, rows } = await cli.call('runs.list', {
+            ...(opts.status ? { status: [opts.status] } : {}),
+            ...(opts.tag.length ? { tags: opts.tag } : {}),
+            ...(opts.search ? { search: opts.search } : {}),
+            limit: Math.min(opts.limit ?? 10_000, 10_000),
+          });
+          if (opts.json) return printJson(rows);
+          if (rows.length === 0) return print(`no runs in ${cli.service.dbPath}\n`);
+          print(
+            formatTable(
+              ['ID', 'STATUS', 'STEP', 'NETWORK', 'NORM', 'BACKEND', 'CREATED', 'TAGS', 'NAME'],
+              rows.map((r) => [
                 r.id,
                 r.status,
-                `${r.lastStep ?? 0}${total}`,
-                c.network,
-                c.norm,
+                `${r.lastStep ?? 0}/${r.totalSteps}`,
+                r.network,
+                r.normalization,
                 r.backend ?? '-',
                 when(r.createdAt),
+                r.tags.join(',') || '-',
                 r.name,
-              ];
-            }),
-          ),
-        );
-      });
-    });
+              ]),
+            ),
+          );
+          if (total > rows.length) print(`(${rows.length} of ${total} runs; --limit shows more)\n`);
+        });
+      },
+    );
 
   program
     .command('show')
@@ -81,59 +81,10 @@ export function registerInfoCommands(program: Command): void {
     .addOption(jsonOption())
     .addOption(dbOption())
     .action(async (id: string, opts: JsonOpt) => {
-      await withApi(opts, (api) => {
-        const detail = api.runDetail(id);
+      await withService(opts, async (cli) => {
+        const detail = await cli.call('runs.get', { runId: id });
         if (opts.json) return printJson(detail);
-        const { run } = detail;
-        const lines = [
-          `run         ${run.id}${run.name ? ` (${run.name})` : ''}`,
-          `status      ${run.status}${run.divergedAtStep !== null ? ` at step ${run.divergedAtStep}` : ''}`,
-          `step        ${run.lastStep ?? 0}`,
-          `backend     ${run.backend ?? '-'}${run.device ? ` on ${run.device}` : ''}${run.softwareDevice ? ' (software device)' : ''}`,
-          `seed        ${run.seed}`,
-          `created     ${when(run.createdAt)}   started ${when(run.startedAt)}   ended ${when(run.endedAt)}`,
-        ];
-        if (run.error) lines.push(`error       ${run.error}`);
-        print(`${lines.join('\n')}\n\nconfig\n${JSON.stringify(run.config, null, 2)}\n\n`);
-        print(
-          detail.series.length === 0
-            ? 'no metrics yet\n'
-            : formatTable(
-                ['SERIES', 'STEPS', 'LAST', 'MIN', 'MAX'],
-                detail.series.map((s) => [
-                  s.name,
-                  `${s.firstStep}-${s.lastStep}`,
-                  fmt(s.last),
-                  fmt(s.min),
-                  fmt(s.max),
-                ]),
-              ),
-        );
-        if (detail.probes.length > 0) {
-          print(
-            `\n${formatTable(
-              ['PROBE', 'RECORDS', 'STEPS', 'ERRORS'],
-              detail.probes.map((p) => [
-                p.probe,
-                String(p.records),
-                `${p.firstStep}-${p.lastStep}`,
-                p.errors === 0 ? '0' : `${p.errors} (last: ${p.lastError ?? ''})`,
-              ]),
-            )}`,
-          );
-        }
-        if (detail.slices.length > 0) {
-          print(
-            `\nloss slices: ${detail.slices
-              .map((j) => `${j.id} (step ${j.step}, ${j.settings.dims}D, ${j.done}/${j.total}, ${j.status})`)
-              .join(', ')}; \`normlab slices ${run.id}\` has them\n`,
-          );
-        }
-        print(
-          detail.checkpoints.length === 0
-            ? '\nno checkpoints\n'
-            : `\ncheckpoints at steps ${detail.checkpoints.map((c) => c.step).join(', ')}\n`,
-        );
+        printDetail(detail);
       });
     });
 
@@ -143,49 +94,16 @@ export function registerInfoCommands(program: Command): void {
       "a run's full metric history as CSV (series,step,value,time) or JSON (with the probes' structured records)",
     )
     .argument('<id>', 'run id')
-    .requiredOption('--format <format>', 'csv or json')
+    .addOption(
+      new Option('--format <format>', 'csv or json').choices([...EXPORT_FORMATS]).makeOptionMandatory(),
+    )
     .option('--out <file>', 'write to a file instead of standard output')
     .addOption(dbOption())
-    .action(async (id: string, opts: DbOptions & { format: string; out?: string }) => {
-      if (opts.format !== 'csv' && opts.format !== 'json') {
-        throw new UserError('usage', `--format must be csv or json, not "${opts.format}"`);
-      }
-      await withApi(opts, async (api) => {
-        const run = api.getRunRecord(id);
-        const rows = api.exportRows(run.id);
-        const out = opts.out ? createWriteStream(opts.out) : process.stdout;
-        const write = (text: string): Promise<void> =>
-          new Promise((resolve, reject) => {
-            out.write(text, (e) => (e ? reject(e) : resolve()));
-          });
-        if (opts.format === 'csv') {
-          await write(csvLine(['series', 'step', 'value', 'time']));
-          let chunk = '';
-          for (const r of rows) {
-            chunk += csvLine([r.series, r.step, r.value, new Date(r.time).toISOString()]);
-            if (chunk.length > 1 << 16) {
-              await write(chunk);
-              chunk = '';
-            }
-          }
-          await write(chunk);
-        } else {
-          // JSON has no NaN/Infinity: non-finite values are written as strings ("NaN", "Infinity").
-          const series: Record<string, { step: number; value: number | string; time: number }[]> = {};
-          for (const r of rows) {
-            (series[r.series] ??= []).push({
-              step: r.step,
-              value: Number.isFinite(r.value) ? r.value : String(r.value),
-              time: r.time,
-            });
-          }
-          // Probe records keep non-finite numbers the same way.
-          const probes = api.probeRecords(run.id);
-          const slices = api.listSlices(run.id).map((job) => ({ ...job, points: api.slicePoints(job.id) }));
-          await write(`${JSON.stringify({ run, series, probes, slices }, finiteOrString, 2)}\n`);
-        }
-        if (opts.out)
-          await new Promise<void>((resolve) => (out as ReturnType<typeof createWriteStream>).end(resolve));
+    .action(async (id: string, opts: DbOptions & { format: ExportFormat; out?: string }) => {
+      await withService(opts, async (cli) => {
+        const chunks = cli.service.exportRun(id, opts.format);
+        if (opts.out) writeFile(opts.out, chunks);
+        else for (const chunk of chunks) await writeStdout(chunk);
       });
     });
 
@@ -193,22 +111,36 @@ export function registerInfoCommands(program: Command): void {
     .command('presets')
     .description("the named experiments, and the paper's figures as sets of runs")
     .addOption(jsonOption())
-    .action((opts: JsonOpt) => {
-      if (opts.json)
-        return printJson(PRESETS.map((p) => ({ ...p, resolved: parseExperiment(p.config, p.name) })));
-      print(
-        formatTable(
-          ['PRESET', 'DESCRIPTION'],
-          PRESETS.filter((p) => !p.name.includes('/')).map((p) => [p.name, p.description]),
-        ),
-      );
-      print(
-        `\n${formatTable(
-          ['FIGURE', 'RUNS (preset FIGURE/RUN)', 'DESCRIPTION'],
-          FIGURES.map((f) => [f.name, f.runs.map((r) => r.label).join(' '), f.description]),
-        )}` +
-          '\n`normlab run --preset FIGURE` trains every run of a figure in turn; `--preset FIGURE/RUN` one of them.\n',
-      );
+    .addOption(dbOption())
+    .action(async (opts: JsonOpt) => {
+      await withService(opts, async (cli) => {
+        const presets = await cli.call('presets.list', {});
+        // `resolved`: the config with every default filled in (what a run of it stores).
+        if (opts.json) return printJson(presets.map((p) => ({ ...p, resolved: p.config })));
+        const figures = await cli.call('figures.list', {});
+        const estimate = (sec: number | null): string => (sec === null ? '-' : `~${formatDuration(sec)}`);
+        print(
+          formatTable(
+            ['PRESET', 'ESTIMATE', 'DESCRIPTION'],
+            presets
+              .filter((p) => p.figure === null)
+              .map((p) => [p.name, estimate(p.estimateSec), p.description]),
+          ),
+        );
+        print(
+          `\n${formatTable(
+            ['FIGURE', 'ESTIMATE', 'RUNS (preset FIGURE/RUN)', 'DESCRIPTION'],
+            figures.map((f) => [
+              f.name,
+              estimate(f.estimateSec),
+              f.runs.map((r) => r.label).join(' '),
+              f.description,
+            ]),
+          )}` +
+            '\n`normlab run --preset FIGURE` trains every run of a figure in turn; `--preset FIGURE/RUN` one of them.\n' +
+            'Estimates come from the runs stored in the database (`normlab presets --json` says which).\n',
+        );
+      });
     });
 
   program
@@ -216,10 +148,11 @@ export function registerInfoCommands(program: Command): void {
     .description('what each compute backend says about itself on this machine')
     .addOption(jsonOption())
     .addOption(threadsOption())
+    .addOption(dbOption())
     .action(async (opts: JsonOpt & { threads?: string }) => {
-      {
-        applyThreadsOption(opts.threads);
-        const reports = await describeBackends();
+      const threads = parseThreads(opts.threads);
+      await withService(opts, async (cli) => {
+        const reports = await cli.call('backends.list', { ...(threads !== undefined ? { threads } : {}) });
         if (opts.json) return printJson(reports);
         print(
           formatTable(
@@ -232,8 +165,112 @@ export function registerInfoCommands(program: Command): void {
             ]),
           ),
         );
-      }
+      });
     });
+}
+
+function printDetail(detail: ApiResult<'runs.get'>): void {
+  const { run, row } = detail;
+  const lines = [
+    `run         ${run.id}${run.name ? ` (${run.name})` : ''}`,
+    `status      ${run.status}${run.divergedAtStep !== null ? ` at step ${run.divergedAtStep}` : ''}`,
+    `step        ${run.lastStep ?? 0}`,
+    `backend     ${run.backend ?? '-'}${run.device ? ` on ${run.device}` : ''}${run.softwareDevice ? ' (software device)' : ''}`,
+    `seed        ${run.seed}`,
+    `created     ${when(run.createdAt)}   started ${when(run.startedAt)}   ended ${when(run.endedAt)}`,
+  ];
+  if (row.tags.length > 0) lines.push(`tags        ${row.tags.join(', ')}`);
+  if (run.error) lines.push(`error       ${run.error}`);
+  if (row.notes) lines.push(`notes       ${row.notes.replace(/\n/g, '\n            ')}`);
+  print(`${lines.join('\n')}\n\nconfig\n${JSON.stringify(run.config, null, 2)}\n\n`);
+  print(
+    detail.series.length === 0
+      ? 'no metrics yet\n'
+      : formatTable(
+          ['SERIES', 'STEPS', 'POINTS', 'LAST', 'MIN', 'MAX'],
+          detail.series.map((s) => [
+            s.name,
+            `${s.firstStep}-${s.lastStep}`,
+            String(s.points),
+            fmt(s.last),
+            fmt(s.min),
+            fmt(s.max),
+          ]),
+        ),
+  );
+  if (detail.probes.length > 0) {
+    print(
+      `\n${formatTable(
+        ['PROBE', 'RECORDS', 'STEPS', 'ERRORS'],
+        detail.probes.map((p) => [
+          p.probe,
+          String(p.records),
+          `${p.firstStep}-${p.lastStep}`,
+          p.errors === 0 ? '0' : `${p.errors} (last: ${p.lastError ?? ''})`,
+        ]),
+      )}`,
+    );
+  }
+  if (detail.slices.length > 0) {
+    print(
+      `\nloss slices: ${detail.slices
+        .map((j) => {
+          const settings = j.settings as { dims: number };
+          return `${j.id} (step ${j.step}, ${settings.dims}D, ${j.done}/${j.total}, ${j.status})`;
+        })
+        .join(', ')}; \`normlab slices ${run.id}\` has them\n`,
+    );
+  }
+  print(
+    detail.checkpoints.length === 0
+      ? '\nno checkpoints\n'
+      : `\ncheckpoints at steps ${detail.checkpoints.map((c) => c.step).join(', ')}\n`,
+  );
+}
+
+/**
+ * Writes the chunks to `path`; a path that cannot be written (a missing folder, a folder, no
+ * permission, a full disk) is one UserError that says so.
+ */
+function writeFile(path: string, chunks: Iterable<string>): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'w');
+  } catch (e) {
+    throw cannotWrite(path, e);
+  }
+  try {
+    for (const chunk of chunks) writeSync(fd, chunk);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+    throw cannotWrite(path, e);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function cannotWrite(path: string, e: unknown): UserError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'ENOENT'
+      ? 'its folder does not exist'
+      : code === 'EISDIR'
+        ? 'it is a folder'
+        : code === 'EACCES' || code === 'EPERM'
+          ? 'permission denied'
+          : code === 'EROFS'
+            ? 'the file system is read-only'
+            : code === 'ENOSPC'
+              ? 'the disk is full'
+              : (code ?? (e as Error).message);
+  return new UserError('io', `cannot write ${path}: ${why}. Choose another --out file.`);
+}
+
+/** Writes to standard output, waiting when the pipe is full. */
+function writeStdout(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (e) => (e ? reject(e) : resolve()));
+  });
 }
 
 function fmt(v: number | null | undefined): string {
@@ -241,18 +278,8 @@ function fmt(v: number | null | undefined): string {
   return Number.isFinite(v) ? v.toPrecision(5) : String(v);
 }
 
-/** Network, normalization and step count of a stored config, tolerant of configs from other versions. */
-function describeConfig(config: unknown): { network: string; norm: string; steps: number | null } {
-  const c = config as { model?: { network?: string; normalization?: string }; schedule?: { steps?: number } };
-  return {
-    network: c.model?.network ?? '?',
-    norm: c.model?.normalization ?? '?',
-    steps: c.schedule?.steps ?? null,
-  };
-}
-
 /** Thread count (wasm), a fallback's reason if any, and the start-up time. */
-function backendNotes(r: BackendReport): string {
+function backendNotes(r: Pick<BackendReport, 'details' | 'probeMs'>): string {
   const notes: string[] = [];
   const { threadsCount, threadsError } = r.details;
   if (typeof threadsCount === 'number') notes.push(`${threadsCount} thread(s)`);

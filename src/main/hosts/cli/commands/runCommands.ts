@@ -1,16 +1,18 @@
 /** `normlab run` and `normlab resume`: train in the foreground with a live progress view. */
 import type { Command } from 'commander';
-import type { ActiveRun, NormLabApi, RunResult } from '../../../api/normlabApi';
-import { applyThreadsOption, backendOption, dbOption, threadsOption } from '../options';
-import { withApi, type DbOptions } from '../apiFromOptions';
-import { ProgressView } from '../progressView';
 import { findFigure } from '../../../../shared/figures';
+import type { Threads } from '../../../../shared/api';
+import type { BackendName } from '../../../../shared/config';
+import { UserError } from '../../../../shared/errors';
+import { withService, type CliSession, type DbOptions } from '../cliSession';
+import { backendOption, dbOption, parseThreads, threadsOption } from '../options';
+import { reportRun, RunStreams, withInterrupts } from '../runFollower';
 
 interface RunOptions extends DbOptions {
   preset?: string;
   config?: string;
   set: string[];
-  backend?: string;
+  backend?: BackendName;
   data?: string;
   threads?: string;
 }
@@ -37,21 +39,34 @@ export function registerRunCommands(program: Command): void {
     .option('--data <dir>', 'CIFAR-10 folder (cifar-10-batches-bin) for this run')
     .addOption(dbOption())
     .action(async (opts: RunOptions) => {
-      applyThreadsOption(opts.threads);
-      await withApi(opts, async (api) => {
+      if (Boolean(opts.preset) === Boolean(opts.config)) {
+        throw new UserError(
+          'usage',
+          'give exactly one of --preset NAME or --config FILE (see `normlab presets`)',
+        );
+      }
+      const threads = parseThreads(opts.threads);
+      await withService(opts, async (cli) => {
+        const common = {
+          overrides: opts.set,
+          ...(opts.backend ? { backend: opts.backend } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+          ...(opts.data ? { dataDir: opts.data } : {}),
+        };
         if (opts.preset && findFigure(opts.preset)) {
-          await runFigure(api, opts.preset, opts);
+          await runFigure(
+            cli,
+            opts.preset,
+            await cli.call('runs.startFigure', { figure: opts.preset, ...common }),
+          );
           return;
         }
-        const config = api.buildConfig({
+        const { runId } = await cli.call('runs.start', {
           ...(opts.preset ? { preset: opts.preset } : {}),
           ...(opts.config ? { configFile: opts.config } : {}),
-          set: opts.set,
-          ...(opts.backend ? { backend: opts.backend } : {}),
-          ...(opts.data ? { dataDir: opts.data } : {}),
+          ...common,
         });
-        const unit = config.data.dataset === 'cifar10' ? 'img' : 'ex';
-        await follow(api, (listener) => api.startRun(config, listener), unit);
+        await followOne(cli, runId);
       });
     });
 
@@ -59,111 +74,74 @@ export function registerRunCommands(program: Command): void {
     .command('resume')
     .description('continue an interrupted or stopped run from its latest checkpoint')
     .argument('<id>', 'run id (see `normlab list`)')
+    .addOption(backendOption())
     .addOption(threadsOption())
     .addOption(dbOption())
-    .action(async (id: string, opts: DbOptions & { threads?: string }) => {
-      applyThreadsOption(opts.threads);
-      await withApi(opts, async (api) => {
-        const run = api.getRunRecord(id);
-        const unit =
-          (run.config as { data?: { dataset?: string } }).data?.dataset === 'cifar10' ? 'img' : 'ex';
-        await follow(api, (listener) => api.resumeRun(id, listener), unit);
+    .action(async (id: string, opts: DbOptions & { threads?: string; backend?: BackendName }) => {
+      const threads: Threads | undefined = parseThreads(opts.threads);
+      await withService(opts, async (cli) => {
+        const { runId } = await cli.call('runs.resume', {
+          runId: id,
+          ...(opts.backend ? { backend: opts.backend } : {}),
+          ...(threads !== undefined ? { threads } : {}),
+        });
+        await followOne(cli, runId);
       });
     });
 }
 
-/**
- * Every run of a figure in turn, as one sweep. A run that diverges is a result and the next starts;
- * Ctrl-C stops the current run (resumable) and the figure with it.
- */
-async function runFigure(api: NormLabApi, name: string, opts: RunOptions): Promise<void> {
-  const runs = api.buildFigureConfigs(name, {
-    set: opts.set,
-    ...(opts.backend ? { backend: opts.backend } : {}),
-    ...(opts.data ? { dataDir: opts.data } : {}),
-  });
-  const sweepId = `${name}@${new Date().toISOString()}`;
-  for (const [k, r] of runs.entries()) {
-    process.stderr.write(`figure ${name}: run ${k + 1} of ${runs.length}, ${r.name}\n`);
-    const unit = r.config.data.dataset === 'cifar10' ? 'img' : 'ex';
-    const result = await follow(
-      api,
-      (listener) => api.startRun(r.config, listener, { name: r.name, sweepId }),
-      unit,
-    );
-    if (result.outcome === 'stopped' || result.outcome === 'failed') {
-      process.stderr.write(`figure ${name} stopped after ${r.name}\n`);
-      return;
-    }
-  }
-  process.stdout.write(`figure ${name}: ${runs.length} runs done (sweep ${sweepId})\n`);
-}
-
-/**
- * Runs in the foreground until the run ends. Ctrl-C stops it cleanly (checkpoint, status `stopped`,
- * resumable); a second Ctrl-C quits at once (the run is then found `interrupted` and stays resumable
- * from its last checkpoint).
- */
-async function follow(
-  api: NormLabApi,
-  start: (listener: (e: Parameters<ProgressView['onEvent']>[0]) => void) => ActiveRun,
-  unit: string,
-): Promise<RunResult> {
-  const view = new ProgressView(process.stderr, unit);
-  const run = start((event) => view.onEvent(event));
-  process.stderr.write(`run ${run.runId} (database ${api.dbPath})\n`);
-  let interrupts = 0;
-  const onSigint = (): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      view.close();
-      process.stderr.write('\nstopping after this step (Ctrl-C again to quit now)...\n');
-      run.stop();
-    } else {
-      process.stderr.write('quitting; resume later with `normlab resume ' + run.runId + '`\n');
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSigint);
-  let result: RunResult;
+async function followOne(cli: CliSession, runId: string): Promise<void> {
+  const streams = new RunStreams(cli);
   try {
-    result = await run.done;
+    await streams.watch([runId]);
+    const end = await withInterrupts(
+      cli,
+      () => [runId],
+      () => streams.follow(runId),
+    );
+    await reportRun(cli, end);
   } finally {
-    process.off('SIGINT', onSigint);
-    view.close();
+    streams.close();
   }
-  report(api, result);
-  return result;
 }
 
-function report(api: NormLabApi, result: RunResult): void {
-  const { runId } = result;
-  const { series } = api.runDetail(runId);
-  const last = (name: string): number | undefined => series.find((s) => s.name === name)?.last ?? undefined;
-  const parts: string[] = [];
-  const loss = last('train/loss');
-  const testAcc = last('test/accuracy');
-  if (loss !== undefined) parts.push(`train loss ${loss.toPrecision(4)}`);
-  if (testAcc !== undefined) parts.push(`test accuracy ${(100 * testAcc).toFixed(1)}%`);
-  const summary = parts.length ? ` (${parts.join(', ')})` : '';
-  switch (result.outcome) {
-    case 'completed':
-      process.stdout.write(`run ${runId} completed ${result.step} steps${summary}\n`);
-      break;
-    case 'stopped':
-      process.stdout.write(
-        `run ${runId} stopped at step ${result.step}; continue with \`normlab resume ${runId}\`\n`,
-      );
-      break;
-    case 'diverged':
-      process.stdout.write(
-        `run ${runId} diverged at step ${result.divergedAtStep ?? result.step}: the loss became non-finite${summary}\n`,
-      );
-      process.exitCode = 1;
-      break;
-    case 'failed':
-      process.stderr.write(`run ${runId} failed: ${result.error?.message ?? 'unknown error'}\n`);
-      process.exitCode = 1;
-      break;
+/**
+ * Every run of a figure, queued as one sweep and followed in turn. A run that diverges is a result
+ * and the next goes on; one that stops or fails stops the rest of the figure.
+ */
+async function runFigure(
+  cli: CliSession,
+  name: string,
+  sweep: { sweepId: string; runIds: string[] },
+): Promise<void> {
+  const streams = new RunStreams(cli);
+  const names = new Map(
+    (await cli.call('runs.list', { sweepId: sweep.sweepId, limit: 10_000 })).rows.map((r) => [r.id, r.name]),
+  );
+  let left = [...sweep.runIds];
+  try {
+    await streams.watch(sweep.runIds);
+    await withInterrupts(
+      cli,
+      () => left,
+      async () => {
+        for (const [k, runId] of sweep.runIds.entries()) {
+          process.stderr.write(
+            `figure ${name}: run ${k + 1} of ${sweep.runIds.length}, ${names.get(runId) ?? runId}\n`,
+          );
+          const end = await streams.follow(runId);
+          left = left.filter((id) => id !== runId);
+          await reportRun(cli, end);
+          if (end.outcome === 'stopped' || end.outcome === 'failed') {
+            for (const rest of left) await cli.call('runs.stop', { runId: rest });
+            process.stderr.write(`figure ${name} stopped after ${names.get(runId) ?? runId}\n`);
+            return;
+          }
+        }
+        process.stdout.write(`figure ${name}: ${sweep.runIds.length} runs done (sweep ${sweep.sweepId})\n`);
+      },
+    );
+  } finally {
+    streams.close();
   }
 }

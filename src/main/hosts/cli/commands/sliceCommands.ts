@@ -1,10 +1,10 @@
 /** `normlab slice` and `normlab slices`: loss slices at a run's checkpoints (shared/slices.ts). */
 import type { Command } from 'commander';
-import type { ActiveSlice, NormLabApi, SliceEvent } from '../../../api/normlabApi';
+import type { ApiEvent } from '../../../../shared/api';
 import { UserError } from '../../../../shared/errors';
-import { withApi, type DbOptions } from '../apiFromOptions';
-import { applyThreadsOption, dbOption, jsonOption, parseCountList, threadsOption } from '../options';
-import { finiteOrString } from '../json';
+import { finiteOrString } from '../../../api/runExport';
+import { withService, type CliSession, type DbOptions } from '../cliSession';
+import { dbOption, jsonOption, parseCountList, parseThreads, threadsOption } from '../options';
 import { formatLoss } from '../progressView';
 import { formatTable } from '../table';
 
@@ -19,6 +19,8 @@ interface SliceOptions extends DbOptions {
   seeds?: string;
   threads?: string;
 }
+
+type SliceEvent = Extract<ApiEvent, { topic: 'slice' }>['event'];
 
 export function registerSliceCommands(program: Command): void {
   program
@@ -38,15 +40,33 @@ export function registerSliceCommands(program: Command): void {
     .addOption(threadsOption())
     .addOption(dbOption())
     .action(async (run: string | undefined, opts: SliceOptions) => {
-      applyThreadsOption(opts.threads);
+      const threads = parseThreads(opts.threads);
       if (Boolean(run) === Boolean(opts.resume)) {
         throw new UserError('usage', 'give a run id to start a slice, or --resume SLICE to continue one');
       }
-      await withApi(opts, async (api) => {
-        const slice = opts.resume
-          ? api.resumeSlice(opts.resume, view())
-          : api.startSlice(run as string, { ...stepOf(opts), settings: settingsOf(opts) }, view());
-        await follow(api, slice);
+      const threadField = threads !== undefined ? { threads } : {};
+      await withService(opts, async (cli) => {
+        const events: SliceEvent[] = [];
+        let listener: ((e: SliceEvent) => void) | undefined;
+        // Events may come before the job id is known here: they wait until the follower reads them.
+        cli.onEvent((e) => {
+          if (e.topic !== 'slice') return;
+          if (listener) listener(e.event);
+          else events.push(e.event);
+        });
+        const { jobId } = opts.resume
+          ? await cli.call('slices.resume', { jobId: opts.resume, ...threadField })
+          : await cli.call('slices.start', {
+              runId: run as string,
+              ...stepOf(opts),
+              settings: settingsOf(opts),
+              ...threadField,
+            });
+        await cli.subscribe({ topic: 'slice', key: jobId });
+        await follow(cli, jobId, (l) => {
+          listener = l;
+          for (const e of events.splice(0)) l(e);
+        });
       });
     });
 
@@ -57,16 +77,13 @@ export function registerSliceCommands(program: Command): void {
     .addOption(jsonOption())
     .addOption(dbOption())
     .action(async (run: string, opts: DbOptions & { json?: boolean }) => {
-      await withApi(opts, (api) => {
-        const jobs = api.listSlices(run);
+      await withService(opts, async (cli) => {
+        const jobs = await cli.call('slices.list', { runId: run });
         if (opts.json) {
-          process.stdout.write(
-            `${JSON.stringify(
-              jobs.map((job) => ({ ...job, points: api.slicePoints(job.id) })),
-              finiteOrString,
-              2,
-            )}\n`,
-          );
+          const withPoints = [];
+          for (const job of jobs)
+            withPoints.push({ ...job, points: await cli.call('slices.points', { jobId: job.id }) });
+          process.stdout.write(`${JSON.stringify(withPoints, finiteOrString, 2)}\n`);
           return;
         }
         process.stdout.write(
@@ -74,14 +91,24 @@ export function registerSliceCommands(program: Command): void {
             ? `run ${run} has no loss slices; start one with \`normlab slice ${run}\`\n`
             : formatTable(
                 ['SLICE', 'STEP', 'GRID', 'DONE', 'STATUS', 'SEEDS'],
-                jobs.map((j) => [
-                  j.id,
-                  String(j.step),
-                  `${j.settings.dims}D ${j.settings.points} x [${j.settings.from}, ${j.settings.to}], ${j.settings.batches} batch(es)`,
-                  `${j.done}/${j.total}`,
-                  j.status + (j.error ? ` (${j.error})` : ''),
-                  j.settings.seeds.join(','),
-                ]),
+                jobs.map((j) => {
+                  const s = j.settings as {
+                    dims: number;
+                    points: number;
+                    from: number;
+                    to: number;
+                    batches: number;
+                    seeds: number[];
+                  };
+                  return [
+                    j.id,
+                    String(j.step),
+                    `${s.dims}D ${s.points} x [${s.from}, ${s.to}], ${s.batches} batch(es)`,
+                    `${j.done}/${j.total}`,
+                    j.status + (j.error ? ` (${j.error})` : ''),
+                    s.seeds.join(','),
+                  ];
+                }),
               ),
         );
       });
@@ -123,37 +150,41 @@ function stepOf(opts: SliceOptions): { step?: number } {
   return { step: n };
 }
 
-/** One line per point: where it is on the grid, its loss, and how far the job is. */
-function view(): (event: SliceEvent) => void {
-  return (event) => {
-    if (event.type === 'started') {
-      process.stderr.write(
-        `slicing on ${event.backend.name} (${event.backend.device}); ${event.done}/${event.total} points stored\n`,
-      );
-    } else {
-      const { i, j, loss } = event.point;
-      process.stderr.write(`point ${event.done}/${event.total} (i=${i}, j=${j}) loss ${formatLoss(loss)}\n`);
-    }
-  };
-}
-
-/** Waits for the job; Ctrl-C stops it after the current point (resumable). */
-async function follow(api: NormLabApi, slice: ActiveSlice): Promise<void> {
-  process.stderr.write(`slice ${slice.jobId} (database ${api.dbPath})\n`);
+/** One line per point; Ctrl-C stops the job after the current point (resumable). */
+async function follow(
+  cli: CliSession,
+  jobId: string,
+  listen: (listener: (e: SliceEvent) => void) => void,
+): Promise<void> {
+  process.stderr.write(`slice ${jobId} (database ${cli.service.dbPath})\n`);
   const onSigint = (): void => {
     process.stderr.write('\nstopping after this point...\n');
-    slice.stop();
+    void cli.call('slices.stop', { jobId }).catch(() => undefined);
   };
   process.on('SIGINT', onSigint);
   try {
-    const r = await slice.done;
-    if (r.outcome === 'completed') process.stdout.write(`slice ${r.jobId} completed ${r.done} points\n`);
-    else if (r.outcome === 'stopped') {
+    const ended = await new Promise<Extract<SliceEvent, { type: 'ended' }>>((resolve) =>
+      listen((e) => {
+        if (e.type === 'started') {
+          process.stderr.write(
+            `slicing on ${e.backend.name} (${e.backend.device}); ${e.done ?? 0}/${e.total ?? '?'} points stored\n`,
+          );
+        } else if (e.type === 'point') {
+          process.stderr.write(
+            `point ${e.done ?? '?'}/${e.total ?? '?'} (i=${e.i}, j=${e.j}) loss ${formatLoss(e.loss)}\n`,
+          );
+        } else resolve(e);
+      }),
+    );
+    const done = ended.done ?? 0;
+    const total = ended.total ?? 0;
+    if (ended.outcome === 'completed') process.stdout.write(`slice ${jobId} completed ${done} points\n`);
+    else if (ended.outcome === 'stopped') {
       process.stdout.write(
-        `slice ${r.jobId} stopped at ${r.done}/${r.total} points; continue with \`normlab slice --resume ${r.jobId}\`\n`,
+        `slice ${jobId} stopped at ${done}/${total} points; continue with \`normlab slice --resume ${jobId}\`\n`,
       );
     } else {
-      process.stderr.write(`slice ${r.jobId} failed: ${r.error?.message ?? 'unknown error'}\n`);
+      process.stderr.write(`slice ${jobId} failed: ${ended.error?.message ?? 'unknown error'}\n`);
       process.exitCode = 1;
     }
   } finally {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvCell, csvLine } from '../../../../src/main/hosts/cli/csv';
+import { csvCell, csvLine } from '../../../src/main/api/runExport';
 
 /** A minimal RFC 4180 reader, to show that what csvLine writes reads back as the same cells. */
 function parseCsvLine(text: string): string[] {
