@@ -10,7 +10,8 @@
  * - probe p with cadence n_p: step 1 and every multiple of n_p (ProbeRunner.due);
  * - a test evaluation: every multiple of testMetricsEvery, and step S;
  * - a checkpoint: every multiple of checkpointEvery below S, and one at the end.
- * Each cost is a mean over its last WINDOW measurements. A cost not measured yet counts as 0, except
+ * Each cost is a mean over its last WINDOW measurements (the first left out once there are more: it
+ * carries one-time warm-up). A cost not measured yet counts as 0, except
  * the evaluation's, which is estimated from the step time until one has run: a forward pass over the
  * test set, a third of a training step's forward + backward per batch of the same size.
  */
@@ -32,24 +33,34 @@ export interface WorkPlan {
   checkpointEvery: number;
 }
 
-/** Mean of the last WINDOW values. */
+/**
+ * Mean of the last WINDOW values, leaving out the very first once there is another: the first run of
+ * anything pays one-time costs (kernel compilation, first allocations) that later runs do not.
+ */
 class RecentMean {
+  private first: number | undefined;
   private readonly values: number[] = [];
 
   add(value: number): void {
+    if (this.first === undefined) {
+      this.first = value;
+      return;
+    }
     this.values.push(value);
     if (this.values.length > WINDOW) this.values.shift();
   }
 
-  get count(): number {
-    return this.values.length;
+  get known(): boolean {
+    return this.first !== undefined;
   }
 
   mean(): number {
-    return this.values.length === 0 ? 0 : this.values.reduce((a, b) => a + b, 0) / this.values.length;
+    if (this.values.length === 0) return this.first ?? 0;
+    return this.values.reduce((a, b) => a + b, 0) / this.values.length;
   }
 
   clear(): void {
+    this.first = undefined;
     this.values.length = 0;
   }
 }
@@ -101,7 +112,7 @@ export class RemainingWork {
 
   /** Seconds of work left after step k; null before the first step's time is known. */
   etaSec(k: number): number | null {
-    if (this.step.count === 0) return null;
+    if (!this.step.known) return null;
     const { totalSteps: S, probeEvery, checkpointEvery } = this.plan;
     const stepMs = this.step.mean();
     let ms = Math.max(0, S - k) * stepMs;
@@ -120,7 +131,7 @@ export class RemainingWork {
   }
 
   private evaluationMs(stepMs: number): number {
-    if (this.evaluation.count > 0) return this.evaluation.mean();
+    if (this.evaluation.known) return this.evaluation.mean();
     const { batchSize, testSize } = this.plan;
     return batchSize > 0 ? ((testSize / batchSize) * stepMs) / 3 : 0;
   }
