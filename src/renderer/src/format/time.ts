@@ -24,13 +24,18 @@ const dateTime = new Intl.DateTimeFormat(undefined, {
 });
 
 const shortDate = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric' });
-const shortDateYear = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 
 export function formatDateTime(ms: number): string {
   return dateTime.format(new Date(ms));
 }
 
-/** "just now", "5 min ago", "3 h ago", else the date. */
+/** 2025-11-30, in local time. */
+function isoDate(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago", "Nov 30", "2025-11-30". */
 export function formatAgo(ms: number, now = Date.now()): string {
   const s = (now - ms) / 1000;
   if (s < 45) return 'just now';
@@ -38,5 +43,5 @@ export function formatAgo(ms: number, now = Date.now()): string {
   if (s < 86_400) return `${Math.round(s / 3600)} h ago`;
   if (s < 7 * 86_400) return `${Math.round(s / 86_400)} d ago`;
   const d = new Date(ms);
-  return d.getFullYear() === new Date(now).getFullYear() ? shortDate.format(d) : shortDateYear.format(d);
+  return d.getFullYear() === new Date(now).getFullYear() ? shortDate.format(d) : isoDate(d);
 }

@@ -15,15 +15,15 @@ export const COLUMNS: readonly Column[] = [
   {
     id: 'name',
     label: 'Name',
-    width: 'minmax(140px, 1.6fr)',
+    width: 'minmax(120px, 1.6fr)',
     sort: 'name',
     title: 'Run name (preset or figure/run) and id',
   },
   { id: 'network', label: 'Network', width: '74px', sort: 'network' },
-  { id: 'normalization', label: 'Norm', width: '92px', sort: 'normalization' },
+  { id: 'normalization', label: 'Norm', width: '90px', sort: 'normalization' },
   { id: 'lr', label: 'LR', width: '52px', sort: 'lr', align: 'right' },
-  { id: 'seed', label: 'Seed', width: '54px', sort: 'seed', align: 'right' },
-  { id: 'backend', label: 'Backend', width: 'minmax(96px, 0.8fr)', title: 'Backend and the device it used' },
+  { id: 'seed', label: 'Seed', width: '52px', sort: 'seed', align: 'right' },
+  { id: 'backend', label: 'Backend', width: 'minmax(88px, 0.8fr)', title: 'Backend and the device it used' },
   { id: 'steps', label: 'Steps', width: '100px', sort: 'steps', align: 'right' },
   {
     id: 'trainLoss',
@@ -42,13 +42,13 @@ export const COLUMNS: readonly Column[] = [
     align: 'right',
     title: 'Last stored test accuracy',
   },
-  { id: 'tags', label: 'Tags', width: 'minmax(90px, 1fr)' },
-  { id: 'notes', label: 'Notes', width: 'minmax(90px, 1fr)' },
+  { id: 'tags', label: 'Tags', width: 'minmax(76px, 1fr)' },
+  { id: 'notes', label: 'Notes', width: 'minmax(76px, 1fr)' },
   { id: 'created', label: 'Created', width: '84px', sort: 'created', align: 'right' },
 ];
 
 /** Narrower than this, the table scrolls sideways. */
-export const MIN_TABLE_WIDTH = 1140;
+export const MIN_TABLE_WIDTH = 1164;
 
 /** The grid template: a checkbox column, the columns, an actions column. */
 export const GRID_TEMPLATE = ['32px', ...COLUMNS.map((c) => c.width), '34px'].join(' ');
