@@ -47,7 +47,12 @@ describe('drawBuckets', () => {
       [10, 2],
       [20, 3],
     ]);
-    expect(d.band).toEqual([[10, 1, 9, 20, 3, 4]]);
+    expect(d.band).toEqual([
+      [
+        [10, 1, 9],
+        [20, 3, 4],
+      ],
+    ]);
     expect(d.drawn).toBe(5);
     expect(d.hiddenNonPositive).toBe(0);
   });
@@ -76,7 +81,7 @@ describe('drawBuckets', () => {
     ]);
     expect(d.nonFinite).toBe(2);
     // Bucket 1 alone has a spread and no drawable neighbour: a bar.
-    expect(d.band).toEqual([[2, 0, 1, 2, 0, 1]]);
+    expect(d.band).toEqual([[[2, 0, 1]]]);
   });
 
   it('keeps the first point of the series when no bucket shows it', () => {
@@ -125,7 +130,7 @@ describe('drawBuckets', () => {
   it('keeps every extreme of a downsampled series in the envelope', () => {
     const points = Array.from({ length: 10_000 }, (_, i) => ({ step: i + 1, value: i === 4321 ? 100 : 1 }));
     const d = drawBuckets(bucketize(points, 200));
-    const top = Math.max(...d.band.flatMap((q) => [q[2], q[5]]));
+    const top = Math.max(...d.band.flat().map((v) => v[2]));
     expect(top).toBe(100);
     expect(d.line.length).toBe(200);
   });
@@ -150,10 +155,7 @@ describe('drawRange', () => {
     );
     const r = drawRange(lo, hi);
     // Step 2 has no high value: a gap, so steps 1 and 3 are single bars.
-    expect(r.band).toEqual([
-      [1, 1, 4, 1, 1, 4],
-      [3, 3, 6, 3, 3, 6],
-    ]);
+    expect(r.band).toEqual([[[1, 1, 4]], [[3, 3, 6]]]);
     expect(r.drawn).toBe(4);
   });
 
@@ -161,7 +163,7 @@ describe('drawRange', () => {
     const lo = [pointBucket(1, -1), pointBucket(2, 1)];
     const hi = [pointBucket(1, 2), pointBucket(2, 3)];
     const r = drawRange(lo, hi, { logY: true });
-    expect(r.band).toEqual([[2, 1, 3, 2, 1, 3]]);
+    expect(r.band).toEqual([[[2, 1, 3]]]);
     expect(r.hiddenNonPositive).toBe(1);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bucketize } from '../../../src/renderer/src/charts/bucketize';
 import { ChartModel } from '../../../src/renderer/src/charts/chartModel';
-import { drawingSeries } from '../../../src/renderer/src/charts/chartOption';
+import { BAND_CHUNK, bandChunks, drawingSeries } from '../../../src/renderer/src/charts/chartOption';
 import { FALLBACK_THEME } from '../../../src/renderer/src/charts/chartTheme';
 import { at } from '../../helpers/defined';
 
@@ -82,7 +82,12 @@ describe('ChartModel', () => {
       points: 2,
     });
     const d = m.draw();
-    expect(at(d.ranges, 0).band).toEqual([[1, 1, 3, 2, 2, 5]]);
+    expect(at(d.ranges, 0).band).toEqual([
+      [
+        [1, 1, 3],
+        [2, 2, 5],
+      ],
+    ]);
     expect(d.drawn).toBe(4);
     expect(d.total).toBe(4);
   });
@@ -110,5 +115,16 @@ describe('ChartModel', () => {
       [1, 2],
       [7, null],
     ]);
+  });
+});
+
+describe('bandChunks', () => {
+  it('cuts long envelopes into polygons of at most BAND_CHUNK vertices that share their ends', () => {
+    const seg = Array.from({ length: 100 }, (_, i): [number, number, number] => [i, 0, 1]);
+    const chunks = bandChunks([seg, [[200, 0, 1]]]);
+    expect(chunks.every((c) => c.length <= BAND_CHUNK)).toBe(true);
+    for (let i = 1; i < chunks.length - 1; i++) expect(at(chunks, i)[0]).toEqual(at(chunks, i - 1).at(-1));
+    expect(chunks.at(-2)?.at(-1)).toEqual([99, 0, 1]);
+    expect(chunks.at(-1)).toEqual([[200, 0, 1]]);
   });
 });

@@ -17,14 +17,20 @@ export interface ChartPoint {
   value: number;
 }
 
-/** One quad of the envelope between two neighbouring buckets: [x0, lo0, hi0, x1, lo1, hi1]. */
-export type BandQuad = [number, number, number, number, number, number];
+/** A vertex of an envelope: at step x, from lo to hi. */
+export type BandVertex = [x: number, lo: number, hi: number];
+
+/**
+ * A stretch of envelope with no gap in it: its vertices in step order, joined from one to the next
+ * (one vertex alone is a vertical bar).
+ */
+export type BandSegment = BandVertex[];
 
 export interface SeriesDrawing {
   /** [step, value] in step order; a null value is a gap (non-finite, or non-positive on a log axis). */
   line: [number, number | null][];
-  /** The envelope's quads; empty where every bucket holds a single point (min = max). */
-  band: BandQuad[];
+  /** The envelope's segments; none where every bucket holds a single point (min = max). */
+  band: BandSegment[];
   /** Distinct stored points the drawing shows (the N of the "N of M points" badge). */
   drawn: number;
   /** Points hidden because they are <= 0 on a log axis. */
@@ -57,7 +63,6 @@ export function drawBuckets(buckets: readonly SeriesBucket[], options: DrawOptio
   const logY = options.logY ?? false;
   const visible = (v: number): boolean => Number.isFinite(v) && (!logY || v > 0);
   const line: [number, number | null][] = [];
-  const band: BandQuad[] = [];
   let drawn = 0;
   let hiddenNonPositive = 0;
   let nonFinite = 0;
@@ -83,10 +88,10 @@ export function drawBuckets(buckets: readonly SeriesBucket[], options: DrawOptio
     if (!Number.isFinite(b.last)) nonFinite++;
     line.push([b.lastStep, visible(b.last) ? b.last : null]);
     const hasBand = b.min !== null && b.max !== null && (!logY || b.min > 0);
-    vertices.push(hasBand ? { x: b.lastStep, lo: b.min as number, hi: b.max as number } : null);
+    vertices.push(hasBand ? [b.lastStep, b.min as number, b.max as number] : null);
   }
   // Only where the envelope has a spread: single-point buckets are the line already.
-  band.push(...quads(vertices, (a, c) => a.lo < a.hi || c.lo < c.hi));
+  const band = segments(vertices, true);
   return { line, band, drawn, hiddenNonPositive, nonFinite };
 }
 
@@ -96,7 +101,7 @@ export function isDownsampled(drawn: number, total: number): boolean {
 }
 
 export interface RangeDrawing {
-  band: BandQuad[];
+  band: BandSegment[];
   /** Vertices drawn, two per bucket (its low and its high). */
   drawn: number;
   hiddenNonPositive: number;
@@ -129,36 +134,32 @@ export function drawRange(
       hiddenNonPositive += h.max <= 0 ? 2 : 1;
       vertices.push(null);
     } else {
-      vertices.push({ x: l.lastStep, lo: l.min, hi: Math.max(h.max, l.min) });
+      vertices.push([l.lastStep, l.min, Math.max(h.max, l.min)]);
     }
   }
-  return { band: quads(vertices, () => true), drawn, hiddenNonPositive };
-}
-
-interface BandVertex {
-  x: number;
-  lo: number;
-  hi: number;
+  return { band: segments(vertices, false), drawn, hiddenNonPositive };
 }
 
 /**
- * The quads joining consecutive vertices (a null vertex is a gap) where `keep` says so; a vertex with
- * no neighbour on either side becomes a vertical bar (a quad of zero width) when it has a spread.
+ * The runs of consecutive vertices between gaps (null). With `spreadOnly`, a vertex stays only when
+ * it or a neighbour has a spread (lo < hi), so a series drawn point for point has no envelope at all.
  */
-function quads(
-  vertices: readonly (BandVertex | null)[],
-  keep: (a: BandVertex, b: BandVertex) => boolean,
-): BandQuad[] {
-  const out: BandQuad[] = [];
+function segments(vertices: readonly (BandVertex | null)[], spreadOnly: boolean): BandSegment[] {
+  const spread = (v: BandVertex | null | undefined): boolean => v !== null && v !== undefined && v[1] < v[2];
+  const out: BandSegment[] = [];
+  let current: BandSegment | null = null;
   vertices.forEach((v, i) => {
-    if (v === null) return;
-    const next = vertices[i + 1] ?? null;
-    const prev = vertices[i - 1] ?? null;
-    if (next !== null) {
-      if (keep(v, next)) out.push([v.x, v.lo, v.hi, next.x, next.lo, next.hi]);
-    } else if (prev === null && v.lo < v.hi) {
-      out.push([v.x, v.lo, v.hi, v.x, v.lo, v.hi]);
+    const keep =
+      v !== null && (!spreadOnly || spread(v) || spread(vertices[i - 1]) || spread(vertices[i + 1]));
+    if (!keep) {
+      current = null;
+      return;
     }
+    if (current === null) {
+      current = [];
+      out.push(current);
+    }
+    current.push(v);
   });
   return out;
 }

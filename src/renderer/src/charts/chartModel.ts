@@ -6,7 +6,13 @@
  * there. `draw` turns it into what the chart shows, with the counts its badge states.
  */
 import type { SeriesBucket } from '../../../shared/runTypes';
-import { drawBuckets, drawRange, type BandQuad, type ChartPoint, type SeriesDrawing } from './bucketSeries';
+import {
+  drawBuckets,
+  drawRange,
+  type BandSegment,
+  type ChartPoint,
+  type SeriesDrawing,
+} from './bucketSeries';
 import { LiveSeries, type SeriesHistory } from './liveSeries';
 import type { SeriesRef } from './seriesCatalog';
 
@@ -30,7 +36,7 @@ export interface LineDrawing {
 
 export interface RangeDrawingOut {
   spec: RangeSpec;
-  band: BandQuad[];
+  band: BandSegment[];
 }
 
 export interface ChartDrawing {

@@ -15,7 +15,7 @@ import type {
 } from 'echarts/components';
 import type { CustomSeriesRenderItem } from 'echarts';
 import { formatMetric } from '../format/numbers';
-import type { BandQuad } from './bucketSeries';
+import type { BandSegment, BandVertex } from './bucketSeries';
 import type { ChartDrawing } from './chartModel';
 import { withAlpha, type ChartTheme } from './chartTheme';
 
@@ -33,6 +33,7 @@ export type LiveChartOption = ComposeOption<
 export interface AxisSettings {
   logX?: boolean;
   logY?: boolean;
+  /** The x axis' name when it is not the training step. */
   xName?: string;
   /** Fixed y bounds (accuracy in [0, 1], cosine in [-1, 1]); ignored on a log axis. */
   yMin?: number;
@@ -80,12 +81,13 @@ export function baseOption(theme: ChartTheme, settings: AxisSettings): LiveChart
       : { show: false },
     xAxis: {
       type: settings.logX ? 'log' : 'value',
-      name: settings.xName ?? 'step',
-      nameLocation: 'end',
-      nameGap: 4,
+      // Steps go without saying; another x quantity is named.
+      name: settings.xName ?? '',
       min: 'dataMin',
       max: 'dataMax',
       ...axisCommon,
+      // At the bottom of the grid, not at y = 0 (a mean or a cosine crosses zero).
+      axisLine: { ...axisCommon.axisLine, onZero: false },
       splitLine: { show: false },
       axisLabel: { ...axisCommon.axisLabel, formatter: (v: number) => formatAxis(v) },
     },
@@ -98,13 +100,16 @@ export function baseOption(theme: ChartTheme, settings: AxisSettings): LiveChart
     },
     tooltip: {
       trigger: 'axis',
+      // In the chart's own element: ECharts then skips a getComputedStyle (a forced style recalculation)
+      // on every update.
+      appendTo: (dom: HTMLElement) => dom,
       axisPointer: { type: 'line', lineStyle: { color: theme.axis } },
       backgroundColor: theme.panel,
       borderColor: theme.grid,
       textStyle: { color: theme.fg, fontSize: 12, fontFamily: theme.font },
       valueFormatter: (v) => (typeof v === 'number' ? formatMetric(v) : '—'),
     },
-    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'filter', throttle: 100 }],
+    dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter', throttle: 100 }],
     series: [],
   };
 }
@@ -119,37 +124,67 @@ export function formatAxis(v: number): string {
   return String(Number(v.toPrecision(3)));
 }
 
-/** The envelope quads as a custom series (polygons between neighbouring buckets). */
+/** Vertices per polygon of an envelope: few elements to draw, and a zoomed y axis still fits. */
+export const BAND_CHUNK = 32;
+
+/**
+ * An envelope's segments cut into chunks of at most BAND_CHUNK vertices, consecutive chunks sharing
+ * their boundary vertex. Each chunk becomes one data item [x first, lowest lo, highest hi, x last]
+ * (for the axes' extents and the zoom's filter) and one polygon.
+ */
+export function bandChunks(segments: readonly BandSegment[]): BandVertex[][] {
+  const out: BandVertex[][] = [];
+  for (const seg of segments) {
+    if (seg.length <= BAND_CHUNK) {
+      out.push(seg);
+      continue;
+    }
+    for (let i = 0; i < seg.length - 1; i += BAND_CHUNK - 1) out.push(seg.slice(i, i + BAND_CHUNK));
+  }
+  return out;
+}
+
+/** The envelope as a custom series: one polygon per chunk (upper edge forward, lower edge back). */
 export function bandSeries(
   id: string,
   name: string,
-  quads: readonly BandQuad[],
+  segments: readonly BandSegment[],
   fill: string,
 ): CustomSeriesOption {
-  const renderItem: CustomSeriesRenderItem = (_params, api) => {
-    const x0 = api.value(0) as number;
-    const x1 = api.value(3) as number;
-    const a = api.coord([x0, api.value(2)]);
-    const b = api.coord([x1, api.value(5)]);
-    const c = api.coord([x1, api.value(4)]);
-    const d = api.coord([x0, api.value(1)]);
-    if (x0 === x1) {
+  const chunks = bandChunks(segments);
+  const renderItem: CustomSeriesRenderItem = (params, api) => {
+    const chunk = chunks[params.dataIndex];
+    if (!chunk || chunk.length === 0) return null;
+    if (chunk.length === 1) {
+      const [x, lo, hi] = chunk[0] as BandVertex;
+      const a = api.coord([x, hi]);
+      const b = api.coord([x, lo]);
       return {
         type: 'line',
-        shape: { x1: a[0], y1: a[1], x2: d[0], y2: d[1] },
+        shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] },
         style: { stroke: fill, lineWidth: 2 },
         silent: true,
       };
     }
-    return { type: 'polygon', shape: { points: [a, b, c, d] }, style: { fill }, silent: true };
+    const points: number[][] = [];
+    for (const [x, , hi] of chunk) points.push(api.coord([x, hi]));
+    for (let k = chunk.length - 1; k >= 0; k--) {
+      const [x, lo] = chunk[k] as BandVertex;
+      points.push(api.coord([x, lo]));
+    }
+    return { type: 'polygon', shape: { points }, style: { fill }, silent: true };
   };
   return {
     id,
     name,
     type: 'custom',
     renderItem,
-    data: quads as unknown as number[][],
-    encode: { x: [0, 3], y: [1, 2, 4, 5] },
+    data: chunks.map((c) => {
+      const first = c[0] as BandVertex;
+      const last = c[c.length - 1] as BandVertex;
+      return [first[0], Math.min(...c.map((v) => v[1])), Math.max(...c.map((v) => v[2])), last[0]];
+    }),
+    encode: { x: [0, 3], y: [1, 2] },
     silent: true,
     clip: true,
     z: 1,

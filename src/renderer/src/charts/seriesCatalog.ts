@@ -47,10 +47,10 @@ export const BN_PREFIXES = ['bnGradients', 'bn'] as const;
 /** The Theorem 4.1 terms, in the order the proof writes them, with their legend labels. */
 export const BN_TERMS: readonly { field: string; label: string }[] = [
   { field: 'grad_out_sq', label: '‖ĝ‖²' },
-  { field: 'mean_term', label: '(1/m)⟨1,ĝ⟩²' },
-  { field: 'proj_term', label: '(1/m)⟨ĝ,ŷ⟩²' },
-  { field: 'grad_in_sq', label: '‖∂L/∂y‖² measured' },
-  { field: 'grad_in_sq_predicted', label: '‖∂L/∂y‖² predicted' },
+  { field: 'mean_term', label: '⟨1,ĝ⟩²/m' },
+  { field: 'proj_term', label: '⟨ĝ,ŷ⟩²/m' },
+  { field: 'grad_in_sq', label: '‖∂L/∂y‖²' },
+  { field: 'grad_in_sq_predicted', label: 'predicted' },
 ];
 
 /** The Theorem 4.1 terms of one BN layer. */

@@ -13,6 +13,8 @@ export interface BenchNumbers {
   from: 'worker' | 'page';
   /** Chart redraws and their durations, ms. */
   flushMs: number[];
+  /** Per chart (its title): redraws and their total time, ms. */
+  charts: Record<string, { flushes: number; ms: number }>;
   points: number;
 }
 
@@ -32,15 +34,21 @@ export function benchRequested(loc: Location = window.location): boolean {
 }
 
 export class BenchRecorder {
-  readonly numbers: BenchNumbers = { latencies: [], from: 'worker', flushMs: [], points: 0 };
+  readonly numbers: BenchNumbers = { latencies: [], from: 'worker', flushMs: [], charts: {}, points: 0 };
 
   constructor(target: Window | null = typeof window === 'undefined' ? null : window) {
     if (target) target.__normlabBench = this.numbers;
   }
 
-  /** A chart drew points stamped `stamps` (emission times, ms since the epoch); `flushMs` its redraw. */
-  drawn(stamps: readonly number[], flushMs: number, now = Date.now()): void {
+  /**
+   * Chart `chart` redrew in `flushMs`, drawing points stamped `stamps` (emission times, ms since the
+   * epoch).
+   */
+  drawn(chart: string, stamps: readonly number[], flushMs: number, now = Date.now()): void {
     this.numbers.flushMs.push(flushMs);
+    const c = (this.numbers.charts[chart] ??= { flushes: 0, ms: 0 });
+    c.flushes++;
+    c.ms += flushMs;
     for (const t of stamps) this.numbers.latencies.push(now - t);
     this.numbers.points += stamps.length;
   }

@@ -1,0 +1,33 @@
+/**
+ * Whether an element is on screen (or within `margin` of it): live charts scrolled out of view keep
+ * buffering but skip their redraws, and catch up when they come back. Where IntersectionObserver is
+ * missing (tests), everything counts as visible.
+ */
+import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+
+export function useVisibility(
+  element: Ref<HTMLElement | null>,
+  onShow: () => void,
+  margin = '200px',
+): Ref<boolean> {
+  const visible = ref(typeof IntersectionObserver === 'undefined');
+  let observer: IntersectionObserver | null = null;
+  onMounted(() => {
+    if (typeof IntersectionObserver === 'undefined' || !element.value) return;
+    observer = new IntersectionObserver(
+      (entries) => {
+        const now = entries.some((e) => e.isIntersecting);
+        if (now && !visible.value) {
+          visible.value = true;
+          onShow();
+        } else if (!now) {
+          visible.value = false;
+        }
+      },
+      { rootMargin: margin },
+    );
+    observer.observe(element.value);
+  });
+  onBeforeUnmount(() => observer?.disconnect());
+  return visible;
+}
