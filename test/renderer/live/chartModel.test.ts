@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bucketize } from '../../../src/renderer/src/charts/bucketize';
 import { ChartModel } from '../../../src/renderer/src/charts/chartModel';
-import { BAND_CHUNK, bandChunks, drawingSeries } from '../../../src/renderer/src/charts/chartOption';
+import {
+  BAND_CHUNK,
+  axisTooltip,
+  bandChunks,
+  drawingSeries,
+} from '../../../src/renderer/src/charts/chartOption';
 import { FALLBACK_THEME } from '../../../src/renderer/src/charts/chartTheme';
 import { at } from '../../helpers/defined';
 
@@ -126,5 +131,19 @@ describe('bandChunks', () => {
     for (let i = 1; i < chunks.length - 1; i++) expect(at(chunks, i)[0]).toEqual(at(chunks, i - 1).at(-1));
     expect(chunks.at(-2)?.at(-1)).toEqual([99, 0, 1]);
     expect(chunks.at(-1)).toEqual([[200, 0, 1]]);
+  });
+});
+
+describe('axisTooltip', () => {
+  it('heads with the step and lists the lines, not the envelopes, escaping names', () => {
+    const html = axisTooltip(
+      [
+        { seriesType: 'line', seriesName: 'a<b', marker: '•', value: [1509, 0.5] },
+        { seriesType: 'custom', seriesName: 'a<b', value: [1509, 0, 1, 1510] },
+        { seriesType: 'line', seriesName: 'gap', marker: '•', value: [1509, null] },
+      ],
+      'step',
+    );
+    expect(html).toBe('step 1,509<br/>•a&lt;b <b>0.5</b><br/>•gap <b>—</b>');
   });
 });

@@ -15,6 +15,7 @@ import type {
 } from 'echarts/components';
 import type { CustomSeriesRenderItem } from 'echarts';
 import { formatMetric } from '../format/numbers';
+import { formatInt } from './formatInt';
 import type { BandSegment, BandVertex } from './bucketSeries';
 import type { ChartDrawing } from './chartModel';
 import { withAlpha, type ChartTheme } from './chartTheme';
@@ -107,11 +108,39 @@ export function baseOption(theme: ChartTheme, settings: AxisSettings): LiveChart
       backgroundColor: theme.panel,
       borderColor: theme.grid,
       textStyle: { color: theme.fg, fontSize: 12, fontFamily: theme.font },
-      valueFormatter: (v) => (typeof v === 'number' ? formatMetric(v) : '—'),
+      formatter: (params: unknown) => axisTooltip(params, settings.xName || 'step'),
     },
     dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter', throttle: 100 }],
     series: [],
   };
+}
+
+interface TooltipParam {
+  seriesType?: string;
+  seriesName?: string;
+  marker?: string;
+  value?: unknown;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string,
+  );
+}
+
+/** The axis tooltip: "step 1,509" then each line's value (envelopes left out). */
+export function axisTooltip(params: unknown, xName: string): string {
+  const list = (Array.isArray(params) ? params : [params]) as TooltipParam[];
+  const lines = list.filter((p) => p.seriesType === 'line' && Array.isArray(p.value));
+  const x = (lines[0]?.value as number[] | undefined)?.[0];
+  const xText = x === undefined ? '' : Number.isInteger(x) ? formatInt(x) : formatMetric(x);
+  const head = x === undefined ? '' : `${escapeHtml(xName)} ${xText}`;
+  const rows = lines.map((p) => {
+    const v = (p.value as (number | null)[])[1];
+    return `${p.marker ?? ''}${escapeHtml(p.seriesName ?? '')} <b>${typeof v === 'number' ? formatMetric(v) : '—'}</b>`;
+  });
+  return [head, ...rows].join('<br/>');
 }
 
 /** Axis tick labels: compact (1.2k, 3e-4). */
