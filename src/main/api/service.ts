@@ -90,6 +90,7 @@ export function createNormLabService(options: NormLabServiceOptions): NormLabSer
     places,
     backends: new BackendReports(),
     slices: new Map<string, ActiveSlice>(),
+    workerEntry: options.runs?.workerEntry,
     settings,
   };
   const downloads = new Cifar10Downloads(locations.dataDir, (e) => hub.publish(e));

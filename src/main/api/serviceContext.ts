@@ -7,6 +7,7 @@ import { UserError } from '../../shared/errors';
 import type { RunRecord } from '../../shared/runTypes';
 import type { RunManager } from '../runs/runManager';
 import type { ActiveSlice } from '../runs/sliceRunner';
+import type { WorkerEntry } from '../runs/workerHost';
 import type { Store } from '../store';
 import type { BackendReports } from './backendReports';
 import type { DatasetPlaces } from './cifar10Location';
@@ -24,6 +25,8 @@ export interface ServiceContext {
   readonly backends: BackendReports;
   /** Loss slices computing in this process, by job id. */
   readonly slices: Map<string, ActiveSlice>;
+  /** The engine worker script runs and slices start (tests give a stand-in); default the engine's. */
+  readonly workerEntry?: WorkerEntry | undefined;
   settings(): Settings;
 }
 

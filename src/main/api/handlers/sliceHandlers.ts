@@ -66,7 +66,7 @@ function run(
             ? { type: 'started', backend: e.backend, done: e.done, total: e.total }
             : { type: 'point', i: e.point.i, j: e.point.j, loss: e.point.loss, done: e.done, total: e.total },
       }),
-    { threads },
+    { threads, workerEntry: ctx.workerEntry },
   );
   ctx.slices.set(jobId, slice);
   void slice.done.then((r) => {
