@@ -75,6 +75,25 @@ export function registerInfoCommands(program: Command): void {
     );
 
   program
+    .command('tag')
+    .description("set a run's tags (none and no --notes: clear them), and its notes with --notes")
+    .argument('<id>', 'run id')
+    .argument('[tags...]', 'the tags, e.g. baseline paper')
+    .option('--notes <text>', "the run's notes")
+    .addOption(dbOption())
+    .action(async (id: string, tags: string[], opts: DbOptions & { notes?: string }) => {
+      await withService(opts, async (cli) => {
+        const row = await cli.call('runs.update', {
+          runId: id,
+          // `tag ID --notes TEXT` leaves the tags as they are; `tag ID` alone clears them.
+          ...(tags.length > 0 || opts.notes === undefined ? { tags } : {}),
+          ...(opts.notes !== undefined ? { notes: opts.notes } : {}),
+        });
+        print(`run ${row.id} tags: ${row.tags.join(', ') || '(none)'}\n`);
+      });
+    });
+
+  program
     .command('show')
     .description("a run's config, status, device, metric series and checkpoints")
     .argument('<id>', 'run id')
@@ -249,20 +268,20 @@ function writeFile(path: string, chunks: Iterable<string>): void {
   }
 }
 
+/** What a file-system error code means for a file being written. */
+const WRITE_ERRORS: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of its path is a file, not a folder',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'the disk is full',
+};
+
 function cannotWrite(path: string, e: unknown): UserError {
   const code = (e as NodeJS.ErrnoException).code;
-  const why =
-    code === 'ENOENT'
-      ? 'its folder does not exist'
-      : code === 'EISDIR'
-        ? 'it is a folder'
-        : code === 'EACCES' || code === 'EPERM'
-          ? 'permission denied'
-          : code === 'EROFS'
-            ? 'the file system is read-only'
-            : code === 'ENOSPC'
-              ? 'the disk is full'
-              : (code ?? (e as Error).message);
+  const why = (code && WRITE_ERRORS[code]) ?? code ?? (e as Error).message;
   return new UserError('io', `cannot write ${path}: ${why}. Choose another --out file.`);
 }
 
