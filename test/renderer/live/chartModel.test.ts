@@ -8,6 +8,7 @@ import {
   drawingSeries,
 } from '../../../src/renderer/src/charts/chartOption';
 import { FALLBACK_THEME } from '../../../src/renderer/src/charts/chartTheme';
+import { bnLayerTerms, perLayer } from '../../../src/renderer/src/charts/seriesCatalog';
 import { at } from '../../helpers/defined';
 
 const ramp = (from: number, to: number) =>
@@ -145,5 +146,40 @@ describe('axisTooltip', () => {
       'step',
     );
     expect(html).toBe('step 1,509<br/>•a&lt;b <b>0.5</b><br/>•gap <b>—</b>');
+  });
+});
+
+describe('legend order', () => {
+  it('orders lines by layer number, not by name (layer10 after layer9)', () => {
+    const m = new ChartModel(10);
+    const sel = perLayer(['ics'], 'l2');
+    for (const n of ['probe/ics/layer10/l2', 'probe/ics/layer2/l2', 'probe/ics/layer9/l2']) {
+      const ref = sel(n);
+      if (ref) m.addLine(ref);
+    }
+    expect(m.draw().lines.map((l) => l.ref.label)).toEqual(['layer 2', 'layer 9', 'layer 10']);
+  });
+
+  it('orders the Theorem 4.1 terms as the theorem writes them', () => {
+    const m = new ChartModel(10);
+    const sel = bnLayerTerms(3);
+    for (const f of [
+      'grad_in_sq_predicted',
+      'mean_term',
+      'grad_in_sq',
+      'proj_term',
+      'grad_out_sq',
+      'factor',
+    ]) {
+      const ref = sel(`probe/bnGradients/layer3/${f}`);
+      if (ref) m.addLine(ref);
+    }
+    expect(m.draw().lines.map((l) => l.ref.name.split('/').pop())).toEqual([
+      'grad_out_sq',
+      'mean_term',
+      'proj_term',
+      'grad_in_sq',
+      'grad_in_sq_predicted',
+    ]);
   });
 });

@@ -95,11 +95,6 @@ export function drawBuckets(buckets: readonly SeriesBucket[], options: DrawOptio
   return { line, band, drawn, hiddenNonPositive, nonFinite };
 }
 
-/** True when the drawing shows fewer points than are stored (the badge then says so). */
-export function isDownsampled(drawn: number, total: number): boolean {
-  return drawn < total;
-}
-
 export interface RangeDrawing {
   band: BandSegment[];
   /** Vertices drawn, two per bucket (its low and its high). */

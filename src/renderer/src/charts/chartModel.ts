@@ -70,7 +70,10 @@ export class ChartModel {
   /** Adds a line; false if the chart has it already. */
   addLine(ref: SeriesRef): boolean {
     if (this.lines.some((l) => l.name === ref.name)) return false;
-    this.lines.push(ref);
+    // Legend order: by `order` (a layer number), then by name; series arrive in any order.
+    const key = (r: SeriesRef): number => r.order ?? Number.MAX_SAFE_INTEGER;
+    const at = this.lines.findIndex((l) => key(l) > key(ref) || (key(l) === key(ref) && l.name > ref.name));
+    this.lines.splice(at < 0 ? this.lines.length : at, 0, ref);
     this.hold(ref.name);
     this.everything = true;
     return true;

@@ -17,6 +17,8 @@
 export interface SeriesRef {
   name: string;
   label: string;
+  /** Where the series goes in its chart's legend (layer number, term order); by name when equal. */
+  order?: number;
 }
 
 /** Picks a chart's series out of every series name the run has; null = not this chart's. */
@@ -30,7 +32,7 @@ export function perLayer(prefixes: readonly string[], field: string): SeriesSele
   return (name) => {
     for (const re of patterns) {
       const m = name.match(re);
-      if (m) return { name, label: `layer ${layerOf(m)}` };
+      if (m) return { name, label: `layer ${layerOf(m)}`, order: layerOf(m) };
     }
     return null;
   };
@@ -59,8 +61,9 @@ export function bnLayerTerms(layer: number): SeriesSelector {
   return (name) => {
     for (const re of patterns) {
       const field = name.match(re)?.[1];
-      const term = BN_TERMS.find((t) => t.field === field);
-      if (term) return { name, label: term.label };
+      const order = BN_TERMS.findIndex((t) => t.field === field);
+      const term = BN_TERMS[order];
+      if (term) return { name, label: term.label, order };
     }
     return null;
   };
@@ -92,15 +95,4 @@ export function layersIn(names: Iterable<string>, prefixes: readonly string[]): 
     }
   }
   return [...layers].sort((a, b) => a - b);
-}
-
-/** Every name a selector picks, in a stable order (by layer number where there is one). */
-export function pick(names: Iterable<string>, selector: SeriesSelector): SeriesRef[] {
-  const out: SeriesRef[] = [];
-  for (const name of names) {
-    const ref = selector(name);
-    if (ref && !out.some((r) => r.name === ref.name)) out.push(ref);
-  }
-  const layer = (r: SeriesRef): number => Number(r.name.match(/layer(\d+)/)?.[1] ?? 0);
-  return out.sort((a, b) => layer(a) - layer(b) || a.name.localeCompare(b.name));
 }

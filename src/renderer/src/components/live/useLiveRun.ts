@@ -126,12 +126,15 @@ export function useLiveRun(client: NormLabClient, runId: Ref<string>) {
         }
         break;
       case 'paused':
+        // Draw what came before the pause now, so the charts hold still once the status says paused.
+        scheduler.flushAll();
         status.value = 'paused';
         break;
       case 'resumed':
         status.value = 'running';
         break;
       case 'ended':
+        scheduler.flushAll();
         if (event.divergedAtStep !== undefined) divergedAt.value = event.divergedAtStep;
         void refreshDetail();
         break;
@@ -139,6 +142,7 @@ export function useLiveRun(client: NormLabClient, runId: Ref<string>) {
         appendLog([event.entry]);
         break;
       case 'status':
+        scheduler.flushAll();
         status.value = event.status;
         if (event.status !== 'running' && event.status !== 'paused') void refreshDetail();
         break;
