@@ -307,11 +307,11 @@ export class Store {
             // Re-checked under the write lock: another process may have recovered or resumed it.
             if (!this.runs.interrupt(run)) return [];
             const lastStep = this.runs.get(run.id)?.lastStep ?? 'unknown';
-            const what = run.status === 'queued' ? 'queued it' : 'running it';
+            const what = run.status === 'queued' ? 'had queued it' : 'was running it';
             this.log.append(
               run.id,
               'warn',
-              `Interrupted: the process that had ${what} ended (last step ${lastStep}). Resume it from its latest checkpoint.`,
+              `Interrupted: the process that ${what} ended (last step ${lastStep}). Resume it from its latest checkpoint.`,
             );
             return [run.id];
           }),

@@ -2,6 +2,10 @@
  * RunManager with a real store (a temp SQLite file) and real engine workers (src/main/engine/worker.ts
  * under tsx, the default entry under vitest), plus a scripted worker for crashes.
  */
+import Database from 'better-sqlite3';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { experimentSchema, type ExperimentConfig } from '../../../src/shared/config';
@@ -16,6 +20,7 @@ import {
   WORKER_THROWS,
   scriptedWorkerEntry,
 } from '../../helpers/scriptedWorker';
+import { fakeCheckpoint, fakeEngineWorkerEntry } from '../../helpers/fakeEngineWorker';
 import { tempDirs } from '../../helpers/tempDirs';
 import { waitUntil } from '../../helpers/waitUntil';
 
@@ -211,5 +216,69 @@ describe('the queue', () => {
     expect(order.filter((e) => e.startsWith('c:'))).toEqual(['c:ended']);
     expect(store.getRun(a.id)?.status).toBe('completed');
     expect(store.getRun(b.id)?.status).toBe('completed');
+  });
+});
+
+describe('resume', () => {
+  /** A fresh manager with the stand-in worker (fakeEngineWorker.ts): runs take milliseconds. */
+  const fake = () => new RunManager(store, { workerEntry: fakeEngineWorkerEntry() });
+
+  function setOwner(id: string, pid: number, kind: string): void {
+    const raw = new Database(store.path);
+    raw
+      .prepare('UPDATE runs SET owner_pid = ?, owner_host = ?, owner_kind = ? WHERE id = ?')
+      .run(pid, hostname(), kind, id);
+    raw.close();
+  }
+
+  async function deadPid(): Promise<number> {
+    const child = spawn(process.execPath, ['-e', '']);
+    await once(child, 'exit');
+    return child.pid ?? -1;
+  }
+
+  it('takes over a run whose owner died while it was queued or running, from its latest checkpoint', async () => {
+    const manager = fake();
+    const gone = await deadPid();
+    for (const status of ['queued', 'running'] as const) {
+      const config = dlnConfig(8);
+      const id = store.createRun(config);
+      if (status === 'running') {
+        store.markRunning(id, { backend: 'cpu', device: 'fake', softwareDevice: false });
+        store.saveCheckpoint(id, 4, fakeCheckpoint(4));
+        store.updateLastStep(id, 5);
+      }
+      setOwner(id, gone, 'electron');
+      const rec = recorder();
+      const result = await manager.resume(id, config, { listener: rec.listener }).done;
+      expect(result).toEqual({ runId: id, outcome: 'completed', step: 8 });
+      expect(rec.events[0]).toMatchObject({ type: 'started', fromStep: status === 'running' ? 4 : 0 });
+      expect(store.listLog(id).map((e) => e.message)).toContain(
+        status === 'queued'
+          ? 'Interrupted: the process that had queued it ended (last step unknown). Resume it from its latest checkpoint.'
+          : 'Interrupted: the process that was running it ended (last step 5). Resume it from its latest checkpoint.',
+      );
+    }
+  });
+
+  it('refuses a run another live process holds, a completed one, and one with steps but no checkpoint', async () => {
+    const manager = fake();
+    const config = dlnConfig(3);
+    const held = store.createRun(config);
+    setOwner(held, process.ppid, 'serve');
+    expect(() => manager.resume(held, config)).toThrow(
+      new RegExp(
+        `^run ${held} is queued in another process \\(pid ${process.ppid}, normlab serve\\); stop it there first$`,
+      ),
+    );
+    const done = store.createRun(config);
+    store.finish(done, 'completed');
+    expect(() => manager.resume(done, config)).toThrow(/already completed all its steps/);
+    const bare = store.createRun(config);
+    store.updateLastStep(bare, 2);
+    store.finish(bare, 'failed', { error: 'x' });
+    expect(() => manager.resume(bare, config)).toThrow(/has no checkpoint to resume from/);
+    // Nothing was queued by any of them.
+    expect(manager.snapshot()).toEqual({ poolSize: 1, running: [], queued: [] });
   });
 });
