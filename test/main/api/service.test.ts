@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_METHOD_NAMES, type ApiEvent, type ApiMethodName } from '../../../src/shared/api';
 import { UserError } from '../../../src/shared/errors';
+import { dispatch } from '../../../src/main/api/dispatch';
+import { createNormLabService } from '../../../src/main/api/service';
 import { brokenCifar10Folders, writeCifar10Folder } from '../../helpers/cifar10Folders';
 import { openHarness, type ServiceHarness } from '../../helpers/serviceHarness';
 import { tempDirs } from '../../helpers/tempDirs';
@@ -300,6 +302,25 @@ describe('the service', () => {
       'auto',
     );
     expect(existsSync(h.db)).toBe(true);
+  });
+});
+
+describe('where the database is', () => {
+  it('the db option, else the db setting, else <data dir>/normlab.sqlite', async () => {
+    const home = join(dirs.make(), 'home');
+    const env = { NORMLAB_HOME: home };
+    const plain = createNormLabService({ host: 'cli', env });
+    expect(plain.dbPath).toBe(join(home, 'data', 'normlab.sqlite'));
+    const elsewhere = join(dirs.make(), 'elsewhere.sqlite');
+    const session = plain.openSession(() => undefined);
+    await dispatch(plain.handlers, session, 'settings.set', { key: 'db', value: elsewhere });
+    await plain.shutdown();
+    const fromSetting = createNormLabService({ host: 'cli', env });
+    expect(fromSetting.dbPath).toBe(elsewhere);
+    await fromSetting.shutdown();
+    const given = createNormLabService({ host: 'cli', env, db: join(home, 'given.sqlite') });
+    expect(given.dbPath).toBe(join(home, 'given.sqlite'));
+    await given.shutdown();
   });
 });
 
