@@ -10,6 +10,7 @@ import { registerRunCommands } from './commands/runCommands';
 import { registerInfoCommands } from './commands/infoCommands';
 import { registerSettingsCommands } from './commands/settingsCommands';
 import { registerSliceCommands } from './commands/sliceCommands';
+import { registerServeCommand } from './commands/serveCommand';
 
 export function buildProgram(): Command {
   const program = new Command('normlab')
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDataCommands(program);
   registerSettingsCommands(program);
   registerSliceCommands(program);
+  registerServeCommand(program);
   return program;
 }
 

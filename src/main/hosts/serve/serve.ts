@@ -19,6 +19,8 @@ import { createServeApp } from './server';
 /** Tried first when no --port is given, so a bookmarked URL keeps its port across restarts. */
 export const DEFAULT_PORT = 5273;
 export const DEFAULT_HOST = '127.0.0.1';
+/** A second Ctrl-C within this many ms is the same one, delivered twice (see onSignal). */
+export const REPEATED_SIGNAL_MS = 500;
 
 export interface ServeOptions {
   /** 0 or absent: DEFAULT_PORT if free, else any free port. */
@@ -158,12 +160,17 @@ export async function startServe(options: ServeOptions, env: ServeEnvironment): 
     return stopping;
   };
 
+  let firstSignalAt = 0;
   const onSignal = (): void => {
+    // npm forwards the terminal's Ctrl-C to its script, which got it from the terminal already:
+    // two signals this close together are one keypress.
+    if (stopping !== undefined && Date.now() - firstSignalAt < REPEATED_SIGNAL_MS) return;
     if (stopping !== undefined) {
       env.warn('normlab serve: stopped at once; runs not yet checkpointed show as interrupted.');
       env.exitNow(130);
       return;
     }
+    firstSignalAt = Date.now();
     void stop();
   };
   env.signals.on('SIGINT', onSignal);

@@ -161,7 +161,16 @@ function staticRoutes(app: FastifyInstance, rendererDir: string): void {
     });
     return;
   }
-  void app.register(fastifyStatic, { root: rendererDir, wildcard: true, cacheControl: false });
+  void app.register(fastifyStatic, {
+    root: rendererDir,
+    wildcard: true,
+    cacheControl: false,
+    // Built assets carry a content hash in their names; index.html must be fetched anew after a build.
+    setHeaders: (reply, path) => {
+      const hashed = /[\\/]assets[\\/]/.test(path);
+      void reply.header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
+    },
+  });
   // A path of the single-page app (/runs/abc) gets index.html; a missing asset (/x.js) a 404.
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';

@@ -327,7 +327,10 @@ describe('serve: the page', () => {
     expect(route.statusCode).toBe(200);
     expect(route.body).toContain('<div id="app">');
     expect(route.headers['content-security-policy']).toContain("default-src 'none'");
-    expect((await get('/assets/index-abc.js')).body).toBe('console.log(1)');
+    expect((await get('/')).headers['cache-control']).toBe('no-cache');
+    const asset = await get('/assets/index-abc.js');
+    expect(asset.body).toBe('console.log(1)');
+    expect(asset.headers['cache-control']).toContain('immutable');
     expect((await get('/assets/missing.js')).statusCode).toBe(404);
     expect((await get('/api/nothing')).statusCode).toBe(404);
     expect(
