@@ -19,7 +19,14 @@ export default defineConfig({
     },
   },
   preload: {
-    build: { outDir: 'out/preload' },
+    // Sandboxed windows load preloads as classic CommonJS scripts that may require only 'electron':
+    // one self-contained .cjs file, its dependencies (zod, through src/shared/api.ts) bundled in
+    // (the package's "type": "module" would otherwise make it ESM with zod left external).
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: { output: { format: 'cjs' } },
+    },
   },
   renderer: {
     root: 'src/renderer',

@@ -23,8 +23,17 @@ export function quitQuestion(count: number): string {
     : `${count} runs are training. Quit and stop them? They will be checkpointed and can be resumed.`;
 }
 
-/** The `before-quit` listener. */
-export function createQuitGuard(options: QuitGuardOptions): (event: { preventDefault(): void }) => void {
+export interface QuitGuard {
+  /** The `before-quit` listener. */
+  beforeQuit(event: { preventDefault(): void }): void;
+  /**
+   * Stops the runs and quits without asking: Ctrl-C (SIGINT) or SIGTERM from a terminal or a
+   * session manager, where nobody may be there to answer a dialog.
+   */
+  stopAndQuit(): void;
+}
+
+export function createQuitGuard(options: QuitGuardOptions): QuitGuard {
   let state: 'open' | 'asking' | 'stopping' | 'done' = 'open';
 
   const stopThenQuit = async (): Promise<void> => {
@@ -38,23 +47,30 @@ export function createQuitGuard(options: QuitGuardOptions): (event: { preventDef
     options.quit();
   };
 
-  return (event) => {
-    if (state === 'done') return;
-    event.preventDefault();
-    // A quit while the dialog is open or the runs are stopping changes nothing.
-    if (state !== 'open') return;
-    const count = options.activeRuns().length;
-    if (count === 0) return void stopThenQuit();
-    state = 'asking';
-    void options.confirm(count).then(
-      (yes) => {
-        if (yes) return stopThenQuit();
-        state = 'open';
-      },
-      (e: unknown) => {
-        options.log('asking whether to quit', e);
-        state = 'open';
-      },
-    );
+  return {
+    beforeQuit: (event) => {
+      if (state === 'done') return;
+      event.preventDefault();
+      // A quit while the dialog is open or the runs are stopping changes nothing.
+      if (state !== 'open') return;
+      const count = options.activeRuns().length;
+      if (count === 0) return void stopThenQuit();
+      state = 'asking';
+      void options.confirm(count).then(
+        (yes) => {
+          // A signal may have started stopping while the dialog was open.
+          if (state !== 'asking') return;
+          if (yes) return stopThenQuit();
+          state = 'open';
+        },
+        (e: unknown) => {
+          options.log('asking whether to quit', e);
+          if (state === 'asking') state = 'open';
+        },
+      );
+    },
+    stopAndQuit: () => {
+      if (state === 'open' || state === 'asking') void stopThenQuit();
+    },
   };
 }

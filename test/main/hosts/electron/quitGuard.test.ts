@@ -19,8 +19,8 @@ function setup(active: string[], answer: boolean | Promise<boolean>) {
     quit: () => void seen.quits++,
     log: (m) => void seen.logged.push(m),
   });
-  const beforeQuit = () => guard({ preventDefault: () => void seen.prevented++ });
-  return { seen, beforeQuit, release };
+  const beforeQuit = () => guard.beforeQuit({ preventDefault: () => void seen.prevented++ });
+  return { seen, beforeQuit, release, guard };
 }
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -59,6 +59,22 @@ describe('quitting', () => {
     await tick();
     expect(seen.asked).toEqual([]);
     expect(seen.shutdowns).toBe(1);
+    expect(seen.quits).toBe(1);
+  });
+
+  it('stops and quits without asking on a signal, even with the dialog open', async () => {
+    let answer: (yes: boolean) => void = () => {};
+    const { seen, beforeQuit, release, guard } = setup(['a'], new Promise<boolean>((r) => (answer = r)));
+    beforeQuit();
+    await tick();
+    guard.stopAndQuit();
+    guard.stopAndQuit();
+    release();
+    await tick();
+    expect(seen.shutdowns).toBe(1);
+    expect(seen.quits).toBe(1);
+    answer(false); // the dialog's late answer changes nothing
+    await tick();
     expect(seen.quits).toBe(1);
   });
 
