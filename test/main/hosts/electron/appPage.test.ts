@@ -1,5 +1,8 @@
 /** Which URLs are the desktop app's own page, which links open outside, and the page's CSP. */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contentSecurityPolicy } from '../../../../src/main/hosts/contentSecurityPolicy';
 import {
   appContentSecurityPolicy,
   appPage,
@@ -58,6 +61,17 @@ describe('links and headers', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     const dev = appContentSecurityPolicy(appPage(INDEX, 'http://localhost:5173'));
     expect(dev).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173");
+  });
+
+  it('matches the meta tag of src/renderer/index.html, which file:// pages rely on', () => {
+    const html = readFileSync(join(__dirname, '../../../../src/renderer/index.html'), 'utf8');
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1];
+    // frame-ancestors has no effect in a meta tag (the window cannot be framed anyway).
+    const expected = contentSecurityPolicy()
+      .split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors'))
+      .join('; ');
+    expect(meta).toBe(expected);
   });
 
   it('replaces any CSP header a server sent', () => {
