@@ -10,8 +10,8 @@
  * - probe p with cadence n_p: step 1 and every multiple of n_p (ProbeRunner.due);
  * - a test evaluation: every multiple of testMetricsEvery, and step S;
  * - a checkpoint: every multiple of checkpointEvery below S, and one at the end.
- * Each cost is a mean over its last WINDOW measurements (the first left out once there are more: it
- * carries one-time warm-up). A cost not measured yet counts as 0, except
+ * Each cost is a mean over its recent measurements (the first left out once there are more: it
+ * carries one-time warm-up): the last STEP_WINDOW steps, the last WINDOW runs of anything else. A cost not measured yet counts as 0, except
  * the evaluation's, which is estimated from the step time until one has run: a forward pass over the
  * test set, a third of a training step's forward + backward per batch of the same size.
  */
@@ -19,6 +19,12 @@ import type { ProbeName } from '../../../shared/probes';
 
 /** Measurements a mean is taken over: recent enough to follow a drifting cost, enough to be steady. */
 const WINDOW = 20;
+
+/**
+ * Steps are many and short, and their times swing with the machine's other load: a DLN step takes
+ * 1-3 ms, so 20 steps would follow every hiccup and the ETA would jump by minutes between updates.
+ */
+const STEP_WINDOW = 500;
 
 export interface WorkPlan {
   totalSteps: number;
@@ -34,12 +40,15 @@ export interface WorkPlan {
 }
 
 /**
- * Mean of the last WINDOW values, leaving out the very first once there is another: the first run of
+ * Mean of the last `size` values, leaving out the very first once there is another: the first run of
  * anything pays one-time costs (kernel compilation, first allocations) that later runs do not.
  */
 class RecentMean {
   private first: number | undefined;
   private readonly values: number[] = [];
+  private sum = 0;
+
+  constructor(private readonly size = WINDOW) {}
 
   add(value: number): void {
     if (this.first === undefined) {
@@ -47,7 +56,8 @@ class RecentMean {
       return;
     }
     this.values.push(value);
-    if (this.values.length > WINDOW) this.values.shift();
+    this.sum += value;
+    if (this.values.length > this.size) this.sum -= this.values.shift() as number;
   }
 
   get known(): boolean {
@@ -56,12 +66,13 @@ class RecentMean {
 
   mean(): number {
     if (this.values.length === 0) return this.first ?? 0;
-    return this.values.reduce((a, b) => a + b, 0) / this.values.length;
+    return this.sum / this.values.length;
   }
 
   clear(): void {
     this.first = undefined;
     this.values.length = 0;
+    this.sum = 0;
   }
 }
 
@@ -79,7 +90,7 @@ export function dueSteps(every: number, from: number, to: number): number {
 }
 
 export class RemainingWork {
-  private readonly step = new RecentMean();
+  private readonly step = new RecentMean(STEP_WINDOW);
   private readonly probes = new Map<ProbeName, RecentMean>();
   private readonly evaluation = new RecentMean();
   private readonly checkpoint = new RecentMean();

@@ -138,12 +138,12 @@ describe('RemainingWork.etaSec', () => {
     expect(work.etaSec(0)).toBeCloseTo((1_234 * 300 + 7 * evaluation) / 1000, 9);
   });
 
-  it('takes each cost as the mean of its last 20 measurements, the warm-up run left out', () => {
+  it('takes a cost as the mean of its last 20 runs (steps: 500), the warm-up run left out', () => {
     const plan: WorkPlan = { ...dlnPlan, probeEvery: { ics: 10 }, checkpointEvery: 0 };
     const work = new RemainingWork(plan);
     work.addStep(500);
     expect(work.etaSec(9_999)).toBeCloseTo(0.5, 9);
-    for (let i = 0; i < 30; i++) work.addStep(i < 10 ? 100 : 1);
+    for (let i = 0; i < 510; i++) work.addStep(i < 10 ? 100 : 1);
     work.addProbe('ics', 5000);
     expect(work.etaSec(9_990)).toBeCloseTo((10 * 1 + 1 * 5000) / 1000, 9);
     for (let i = 0; i < 25; i++) work.addProbe('ics', i < 5 ? 1000 : 10);
