@@ -100,3 +100,27 @@ describe('FlushScheduler', () => {
     error.mockRestore();
   });
 });
+
+describe('FlushScheduler with a clock that runs callbacks at once', () => {
+  it('keeps scheduling rounds', () => {
+    const clock: FrameClock = {
+      now: () => 0,
+      setTimeout: (fn) => {
+        fn();
+        return 0;
+      },
+      clearTimeout: () => undefined,
+      requestFrame: (fn) => {
+        fn();
+        return 0;
+      },
+      cancelFrame: () => undefined,
+    };
+    const s = new FlushScheduler({ clock, intervalMs: 0 });
+    const task = { flush: vi.fn() };
+    s.markDirty(task);
+    s.markDirty(task);
+    s.markDirty(task);
+    expect(task.flush).toHaveBeenCalledTimes(3);
+  });
+});

@@ -46,6 +46,7 @@ export class FlushScheduler {
   private timer: unknown = null;
   private frame: unknown = null;
   private lastRound = -Infinity;
+  private scheduled = false;
   private disposed = false;
   private rounds = 0;
 
@@ -59,8 +60,11 @@ export class FlushScheduler {
   markDirty(task: FlushTask): void {
     if (this.disposed) return;
     this.dirty.add(task);
-    if (this.timer !== null || this.frame !== null) return;
+    if (this.scheduled) return;
+    this.scheduled = true;
     const wait = Math.max(0, this.lastRound + this.intervalMs - this.clock.now());
+    // Handles are kept only to cancel; `scheduled` says whether a round is coming (a clock may run
+    // callbacks before it returns their handle).
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       this.lastRound = this.clock.now();
@@ -84,6 +88,7 @@ export class FlushScheduler {
 
   dispose(): void {
     this.disposed = true;
+    this.scheduled = false;
     this.dirty.clear();
     if (this.timer !== null) this.clock.clearTimeout(this.timer);
     if (this.frame !== null) this.clock.cancelFrame(this.frame);
@@ -112,7 +117,10 @@ export class FlushScheduler {
       }
       if (this.clock.now() - start >= this.budgetMs) break;
     }
-    if (this.dirty.size === 0 || this.disposed) return;
+    if (this.dirty.size === 0 || this.disposed) {
+      this.scheduled = false;
+      return;
+    }
     // Out of budget for this frame: the rest go in the next one (a new mark waits for them).
     this.frame = this.clock.requestFrame(() => this.slice());
   }

@@ -1,7 +1,7 @@
 /**
  * Whether an element is on screen (or within `margin` of it): live charts scrolled out of view keep
- * buffering but skip their redraws, and catch up when they come back. Where IntersectionObserver is
- * missing (tests), everything counts as visible.
+ * buffering but skip their redraws, and catch up when they come back. Visible until the observer says
+ * otherwise (it reports the first state as soon as it observes; tests without one see everything).
  */
 import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 
@@ -10,7 +10,7 @@ export function useVisibility(
   onShow: () => void,
   margin = '200px',
 ): Ref<boolean> {
-  const visible = ref(typeof IntersectionObserver === 'undefined');
+  const visible = ref(true);
   let observer: IntersectionObserver | null = null;
   onMounted(() => {
     if (typeof IntersectionObserver === 'undefined' || !element.value) return;
