@@ -185,13 +185,18 @@ describe('the runs table', () => {
       { normalization: 'none', sort: 'name' },
     ];
     for (const q of queries) store.queryRuns({ ...base, ...q }); // warm the statement cache
-    const times = queries.map((q) => {
-      const t0 = performance.now();
-      const page = store.queryRuns({ ...base, ...q });
-      const ms = performance.now() - t0;
-      expect(page.rows.length).toBeGreaterThan(0);
-      return ms;
-    });
+    // The best of three: the machine may be busy with other work.
+    const times = queries.map((q) =>
+      Math.min(
+        ...[1, 2, 3].map(() => {
+          const t0 = performance.now();
+          const page = store.queryRuns({ ...base, ...q });
+          const ms = performance.now() - t0;
+          expect(page.rows.length).toBeGreaterThan(0);
+          return ms;
+        }),
+      ),
+    );
     console.log(`[runs table] 10k runs, page of 200: ${times.map((t) => t.toFixed(1)).join(', ')} ms`);
     expect(store.queryRuns({ ...base, tags: ['tenth'] }).total).toBe(1000);
     expect(
