@@ -5,9 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Settings } from '../../src/shared/api';
-import { CLI_BIN, REPO_ROOT } from '../helpers/repoPaths';
+
+// Not from test/helpers/repoPaths: this module runs under tsx's ESM too (bench/runsTablePaint.ts).
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const CLI_BIN = join(REPO_ROOT, 'bin', 'normlab.js');
 
 export interface ServeProcess {
   /** The page URL normlab serve printed, token included. */

@@ -14,18 +14,17 @@
  * The serve token arrives in the page URL (`?token=...`, as Jupyter does); it is kept in
  * sessionStorage and removed from the visible URL so it does not end up in screenshots or history.
  */
-import {
-  decodeWire,
-  encodeWire,
-  type ApiEvent,
-  type ApiMethodName,
-  type ApiParams,
-  type ApiResult,
-  type NormLabBridge,
-  type NormLabClient,
-  type Subscription,
-  type WireMessage,
+import type {
+  ApiEvent,
+  ApiMethodName,
+  ApiParams,
+  ApiResult,
+  NormLabBridge,
+  NormLabClient,
+  Subscription,
+  WireMessage,
 } from '../../../shared/api';
+import { decodeWire, encodeWire } from './wireCodec';
 import type { ErrorInfo } from '../../../shared/errors';
 
 /** A rejected call: the host's ErrorInfo, or 'network' when the connection failed before a reply. */

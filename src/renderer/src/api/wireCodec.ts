@@ -1,0 +1,23 @@
+/**
+ * The WebSocket's JSON with NaN and +-Infinity ({"$nonfinite": "NaN" | "Infinity" | "-Infinity"}), as
+ * src/shared/api.ts's encodeWire/decodeWire define it. Kept here so that the page's first script
+ * does not evaluate every zod schema of the contract before it can connect (about 100 ms of the
+ * runs table's first paint); test/renderer/wireCodec.test.ts holds it to the contract's functions.
+ */
+export function encodeWire(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    typeof v === 'number' && !Number.isFinite(v) ? { $nonfinite: String(v) } : v,
+  );
+}
+
+export function decodeWire(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const tag = (v as { $nonfinite?: unknown }).$nonfinite;
+      if (tag === 'NaN') return NaN;
+      if (tag === 'Infinity') return Infinity;
+      if (tag === '-Infinity') return -Infinity;
+    }
+    return v;
+  });
+}
