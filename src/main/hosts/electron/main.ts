@@ -4,7 +4,7 @@
  * service's worker threads, never on this thread. Kept to wiring: the rules live in modules that
  * do not import 'electron' (ipcAdapter, appPage, quitGuard, runNotification) and are unit-tested.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   app,
   BrowserWindow,
@@ -20,7 +20,7 @@ import { createNormLabService, type NormLabService } from '../../api/service';
 import type { HostLog } from '../wireCall';
 import { appContentSecurityPolicy, appPage, externalLink, isAppPageUrl, withCspHeader } from './appPage';
 import { attachIpc } from './ipcAdapter';
-import { createQuitGuard, quitQuestion } from './quitGuard';
+import { createQuitGuard, quitQuestion, type QuitGuard } from './quitGuard';
 import { runNotice } from './runNotification';
 
 const log: HostLog = (message, error) => {
@@ -35,6 +35,8 @@ const page = appPage(
 );
 
 let mainWindow: BrowserWindow | null = null;
+let service: NormLabService | null = null;
+let quitGuard: QuitGuard | null = null;
 /** Set once the service is up and the IPC handler is in place: windows may be opened from then on. */
 let started = false;
 
@@ -57,6 +59,15 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  win.on('close', (event) => {
+    // Closing the last window with runs active is quitting: ask first (the quit guard), and keep
+    // the window open if the answer is to keep training.
+    const last = BrowserWindow.getAllWindows().length === 1;
+    if (!last || process.platform === 'darwin' || quitGuard === null || quitGuard.quitting()) return;
+    if ((service?.activeRuns().length ?? 0) === 0) return;
+    event.preventDefault();
+    app.quit();
+  });
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -124,6 +135,10 @@ async function start(service: NormLabService): Promise<void> {
 }
 
 function main(): void {
+  // NORMLAB_HOME moves everything NormLab keeps, Electron's own profile too (and with it the
+  // single-instance lock: an app on another home is another instance).
+  const home = process.env['NORMLAB_HOME'];
+  if (home) app.setPath('userData', join(resolve(home), 'electron'));
   // A second launch hands over to the first (which focuses its window) and leaves.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -133,7 +148,6 @@ function main(): void {
   app.on('second-instance', focusWindow);
   app.on('web-contents-created', (_event, contents) => hardenContents(contents));
 
-  let service: NormLabService | null = null;
   const guard = createQuitGuard({
     activeRuns: () => service?.activeRuns() ?? [],
     confirm: async (count) => {
@@ -156,6 +170,7 @@ function main(): void {
     quit: () => app.quit(),
     log,
   });
+  quitGuard = guard;
   app.on('before-quit', guard.beforeQuit);
   // Ctrl-C in the terminal that started the app: checkpoint the runs and quit, no dialog.
   process.on('SIGINT', guard.stopAndQuit);

@@ -31,6 +31,8 @@ export interface QuitGuard {
    * session manager, where nobody may be there to answer a dialog.
    */
   stopAndQuit(): void;
+  /** True once quitting is decided (the runs are stopping or stopped): windows may close. */
+  quitting(): boolean;
 }
 
 export function createQuitGuard(options: QuitGuardOptions): QuitGuard {
@@ -72,5 +74,6 @@ export function createQuitGuard(options: QuitGuardOptions): QuitGuard {
     stopAndQuit: () => {
       if (state === 'open' || state === 'asking') void stopThenQuit();
     },
+    quitting: () => state === 'stopping' || state === 'done',
   };
 }
