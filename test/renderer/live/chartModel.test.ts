@@ -6,6 +6,7 @@ import {
   axisTooltip,
   bandChunks,
   drawingSeries,
+  formatAxis,
 } from '../../../src/renderer/src/charts/chartOption';
 import { FALLBACK_THEME } from '../../../src/renderer/src/charts/chartTheme';
 import { bnLayerTerms, perLayer } from '../../../src/renderer/src/charts/seriesCatalog';
@@ -181,5 +182,16 @@ describe('legend order', () => {
       'grad_in_sq',
       'grad_in_sq_predicted',
     ]);
+  });
+});
+
+describe('formatAxis', () => {
+  it('keeps close ticks apart and long numbers short', () => {
+    expect([1.665, 1.67, 1.675].map(formatAxis)).toEqual(['1.665', '1.67', '1.675']);
+    expect(formatAxis(0.1 + 0.2)).toBe('0.3');
+    expect(formatAxis(12000)).toBe('12k');
+    expect(formatAxis(2.5e-4)).toBe('2.5e-4');
+    expect(formatAxis(3e7)).toBe('3e7');
+    expect(formatAxis(0)).toBe('0');
   });
 });

@@ -84,7 +84,9 @@ export function baseOption(theme: ChartTheme, settings: AxisSettings): LiveChart
       type: settings.logX ? 'log' : 'value',
       // Steps go without saying; another x quantity is named.
       name: settings.xName ?? '',
-      min: 'dataMin',
+      // From step 0: a curve shows where in the run it is, and a lone point (the first test
+      // evaluation) is not stretched over a made-up range.
+      min: settings.logX ? 'dataMin' : 0,
       max: 'dataMax',
       ...axisCommon,
       // At the bottom of the grid, not at y = 0 (a mean or a cosine crosses zero).
@@ -143,14 +145,17 @@ export function axisTooltip(params: unknown, xName: string): string {
   return [head, ...rows].join('<br/>');
 }
 
-/** Axis tick labels: compact (1.2k, 3e-4). */
+/**
+ * Axis tick labels: compact where long (12k, 3e-4), else as many digits as ticks need to differ
+ * (ticks 1.665, 1.67, 1.675 stay apart), without float noise (0.30000000000000004 is 0.3).
+ */
 export function formatAxis(v: number): string {
   if (!Number.isFinite(v)) return '';
   const a = Math.abs(v);
   if (a === 0) return '0';
   if (a >= 1e4 && a < 1e6 && Number.isInteger(v / 100)) return `${v / 1000}k`;
-  if (a >= 1e6 || a < 1e-3) return v.toExponential(0).replace('e+', 'e');
-  return String(Number(v.toPrecision(3)));
+  if (a >= 1e6 || a < 1e-3) return Number(v.toPrecision(3)).toExponential().replace('e+', 'e');
+  return String(Number(v.toPrecision(6)));
 }
 
 /** Vertices per polygon of an envelope: few elements to draw, and a zoomed y axis still fits. */
