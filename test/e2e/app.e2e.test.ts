@@ -39,6 +39,7 @@ describe.skipIf(missing.length > 0)('the app against normlab serve', () => {
   let page: Page;
   let runId = '';
   const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
 
   async function points(): Promise<number> {
     return Number((await page.getByTestId('chart-train-loss').getAttribute('data-points')) ?? 0);
@@ -72,6 +73,9 @@ describe.skipIf(missing.length > 0)('the app against normlab serve', () => {
     browser = await chromium.launch({ executablePath: CHROMIUM });
     page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
     await page.goto(serve.url);
   });
 
@@ -202,7 +206,8 @@ describe.skipIf(missing.length > 0)('the app against normlab serve', () => {
     expect(settings.cifar10Dir).toBe(SHARED_CIFAR10);
   });
 
-  it('raised no error in the page', () => {
+  it('raised no error in the page or its console', () => {
     expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
   });
 });
