@@ -42,13 +42,13 @@ export const COLUMNS: readonly Column[] = [
     align: 'right',
     title: 'Last stored test accuracy',
   },
-  { id: 'tags', label: 'Tags', width: 'minmax(76px, 1fr)' },
-  { id: 'notes', label: 'Notes', width: 'minmax(76px, 1fr)' },
-  { id: 'created', label: 'Created', width: '84px', sort: 'created', align: 'right' },
+  { id: 'tags', label: 'Tags', width: 'minmax(70px, 1fr)' },
+  { id: 'notes', label: 'Notes', width: 'minmax(70px, 1fr)' },
+  { id: 'created', label: 'Created', width: '92px', sort: 'created', align: 'right' },
 ];
 
 /** Narrower than this, the table scrolls sideways. */
-export const MIN_TABLE_WIDTH = 1164;
+export const MIN_TABLE_WIDTH = 1160;
 
 /** The grid template: a checkbox column, the columns, an actions column. */
 export const GRID_TEMPLATE = ['32px', ...COLUMNS.map((c) => c.width), '34px'].join(' ');
