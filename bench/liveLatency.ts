@@ -13,7 +13,7 @@
  * `emittedAt`, else from their arrival in the page (the report says which).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,15 +65,31 @@ const OVERRIDES = [
   'probes.hessian.traceSamples=2',
 ];
 
-function startServe(db: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [join(root, 'bin', 'normlab.js'), 'serve', '--db', db, '--port', '0'],
-    {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+/** The project's own Node (the `node` dev dependency, 22.x) when present: normlab needs >= 22.12. */
+function nodeBinary(): string {
+  const local = join(root, 'node_modules', '.bin', 'node');
+  return existsSync(local) ? local : process.execPath;
+}
+
+function startServe(dir: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  // Its own NORMLAB_HOME: the user's settings and data stay untouched.
+  const home = join(dir, 'home');
+  mkdirSync(join(home, 'config'), { recursive: true });
+  writeFileSync(join(home, 'config', 'settings.json'), JSON.stringify({ cifar10Dir: dataDir, poolSize: 1 }));
+  const args = [
+    join(root, 'bin', 'normlab.js'),
+    'serve',
+    '--db',
+    join(dir, 'bench.db'),
+    '--port',
+    '0',
+    '--no-open',
+  ];
+  const child = spawn(nodeBinary(), args, {
+    cwd: root,
+    env: { ...process.env, NORMLAB_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolveUrl, reject) => {
     let out = '';
     const timer = setTimeout(
@@ -133,7 +149,7 @@ async function main(): Promise<void> {
   let serve: ChildProcess | null = null;
   let browser: Browser | null = null;
   try {
-    const started = await startServe(join(dir, 'bench.db'));
+    const started = await startServe(dir, options.dataDir);
     serve = started.child;
     const pageUrl = new URL(started.url);
     const token = pageUrl.searchParams.get('token') ?? '';

@@ -124,3 +124,47 @@ describe('FlushScheduler with a clock that runs callbacks at once', () => {
     expect(task.flush).toHaveBeenCalledTimes(3);
   });
 });
+
+describe('FlushScheduler interval', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(1_000_000);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('spaces rounds out when redrawing is slow, within its bounds, and back when it is fast', () => {
+    const s = new FlushScheduler({
+      intervalMs: 100,
+      maxIntervalMs: 500,
+      duty: 0.25,
+      budgetMs: 1000,
+      clock: fakeClock(),
+    });
+    let cost = 60;
+    const task = {
+      flush: () => {
+        vi.setSystemTime(Date.now() + cost);
+      },
+    };
+    expect(s.intervalNow).toBe(100);
+    for (let i = 0; i < 10; i++) {
+      s.markDirty(task);
+      vi.advanceTimersByTime(600);
+    }
+    // 60 ms of drawing per round at a 25% share: rounds 240 ms apart.
+    expect(s.intervalNow).toBeGreaterThan(230);
+    expect(s.intervalNow).toBeLessThanOrEqual(240);
+    cost = 400;
+    for (let i = 0; i < 10; i++) {
+      s.markDirty(task);
+      vi.advanceTimersByTime(1000);
+    }
+    expect(s.intervalNow).toBe(500);
+    cost = 1;
+    for (let i = 0; i < 20; i++) {
+      s.markDirty(task);
+      vi.advanceTimersByTime(600);
+    }
+    expect(s.intervalNow).toBe(100);
+  });
+});

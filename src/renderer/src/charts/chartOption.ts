@@ -269,7 +269,7 @@ export function lineSeries(
             data: [{ xAxis: divergedAt }],
           },
         }
-      : { markLine: { data: [] } }),
+      : {}),
   };
 }
 
