@@ -8,14 +8,8 @@
  * 'electron' (electron.vite.config.ts, preload).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import {
-  IPC_CALL_CHANNEL,
-  IPC_EVENT_CHANNEL,
-  type ApiEvent,
-  type NormLabBridge,
-  type WireCall,
-  type WireReply,
-} from '../shared/api';
+import type { ApiEvent, NormLabBridge, WireCall, WireReply } from '../shared/api';
+import { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from '../shared/ipcChannels';
 
 let nextId = 1;
 

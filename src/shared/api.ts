@@ -634,9 +634,7 @@ export interface NormLabBridge {
   onEvent(listener: (event: ApiEvent) => void): () => void;
 }
 
-/** Names of the Electron IPC channels (preload <-> main). */
-export const IPC_CALL_CHANNEL = 'normlab:call';
-export const IPC_EVENT_CHANNEL = 'normlab:event';
+export { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipcChannels';
 
 /**
  * JSON cannot hold NaN or +-Infinity (diverged runs have them): on the WebSocket they travel as
