@@ -105,6 +105,8 @@ export function startTrainingSession(
         break;
       case 'progress':
         lastStep = event.step;
+        // Stored with the next batch of points, so the runs table and runs.get see a training run's step.
+        writer.setLastStep(event.step);
         sink.event(event);
         break;
       case 'paused':

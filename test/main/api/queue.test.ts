@@ -59,6 +59,22 @@ describe('the queue', () => {
     }
   }, 60_000);
 
+  it("a training run's last step is stored while it trains, not only when it ends", async () => {
+    const h = openHarness(dirs.make());
+    try {
+      const id = (await h.call('runs.start', slow('stepping', 100_000))).runId;
+      await h.waitForStatus(id, 'running');
+      let step: number | null = null;
+      for (let tries = 0; tries < 200 && !step; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        step = (await h.call('runs.get', { runId: id })).row.lastStep;
+      }
+      expect(step).toBeGreaterThan(0);
+    } finally {
+      await h.close();
+    }
+  });
+
   it('shutdown stops the training runs (resumable) and leaves the waiting ones queued', async () => {
     const h = openHarness(dirs.make());
     const long = (await h.call('runs.start', slow('long', 100_000))).runId;
