@@ -149,6 +149,19 @@ describe('WebSocket client', () => {
     client.close();
   });
 
+  it('asks again for a stream whose subscribe failed for want of a connection', async () => {
+    const { client, socket } = wsClient();
+    const failed = await client.call('events.subscribe', { topic: 'runs' }).catch((e: unknown) => e);
+    expect((failed as ApiCallError).code).toBe('network');
+    socket().drop();
+    await vi.waitFor(() => expect(FakeSocket.all.length).toBe(2));
+    socket().open();
+    expect(socket().sent).toEqual([
+      expect.objectContaining({ method: 'events.subscribe', params: { topic: 'runs' } }),
+    ]);
+    client.close();
+  });
+
   it('hands events to every listener until it stops listening', () => {
     const { client, socket } = wsClient();
     socket().open();

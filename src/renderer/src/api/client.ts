@@ -129,7 +129,8 @@ function subscribingCall(
       try {
         return (await send(method, params)) as ApiResult<M>;
       } catch (e) {
-        subs.release(sub);
+        // Not connected: the stream stays wanted and is asked for again on the next connection.
+        if (!(e instanceof ApiCallError && e.code === 'network')) subs.release(sub);
         throw e;
       }
     }
