@@ -88,13 +88,13 @@ async function settle(): Promise<void> {
   await nextTick();
 }
 
-function setup() {
+function setup(wrap: (client: NormLabClient) => NormLabClient = (c) => c) {
   const fake = fakeClient();
   let live!: ReturnType<typeof useLiveRun>;
   const wrapper = mount(
     defineComponent({
       setup() {
-        live = useLiveRun(fake.client, ref('r1'));
+        live = useLiveRun(wrap(fake.client), ref('r1'));
         return () => h('div');
       },
     }),
@@ -204,5 +204,33 @@ describe('useLiveRun', () => {
     await settle();
     expect(fake.calls.at(-1)).toEqual({ method: 'events.unsubscribe', params: { topic: 'run', key: 'r1' } });
     expect(fake.listeners.size).toBe(0);
+  });
+});
+
+describe('useLiveRun after a reconnect', () => {
+  it('reads the run, the log since its last line and the charts again', async () => {
+    vi.useFakeTimers();
+    const connection: { listener: ((s: { state: string }) => void) | null } = { listener: null };
+    const { fake, live } = setup(
+      (client) =>
+        ({
+          ...client,
+          onConnection: (l: (s: { state: string }) => void) => {
+            connection.listener = l;
+            return () => undefined;
+          },
+        }) as unknown as NormLabClient,
+    );
+    await settle();
+    const generation = live().context.generation.value;
+    fake.calls.length = 0;
+    connection.listener?.({ state: 'closed' });
+    connection.listener?.({ state: 'connecting' });
+    connection.listener?.({ state: 'open' });
+    await settle();
+    expect(fake.calls.map((c) => c.method)).toEqual(['runs.get', 'runs.log']);
+    expect(fake.calls[1]?.params).toEqual({ runId: 'r1', afterId: 1 });
+    expect(live().context.generation.value).toBe(generation + 1);
+    vi.useRealTimers();
   });
 });

@@ -10,6 +10,7 @@ import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
 import type { ApiEvent, NormLabClient, RunDetail } from '../../../../shared/api';
 import type { RunEvent } from '../../../../shared/events';
 import type { RunLogEntry, RunStatus } from '../../../../shared/runTypes';
+import type { RendererClient } from '../../api/client';
 import { FlushScheduler } from '../../charts/flushScheduler';
 import { BenchRecorder, benchRequested } from './benchRecorder';
 import { MetricHub, RecordHub, type LiveRunContext } from './liveRunContext';
@@ -225,11 +226,34 @@ export function useLiveRun(client: NormLabClient, runId: Ref<string>) {
     }
   }
 
+  /**
+   * After the connection to serve drops and comes back (the client subscribes again), whatever was
+   * emitted meanwhile was missed: read the run, the log since its last line and the charts again.
+   */
+  async function catchUp(): Promise<void> {
+    if (detail.value === null) return void load();
+    await refreshDetail();
+    try {
+      appendLog(await client.call('runs.log', { runId: runId.value, afterId: lastLogId }));
+    } catch {
+      // the next reconnect tries again
+    }
+    metrics.clear();
+    generation.value++;
+  }
+
   unsubscribe = client.onEvent(onEvent);
+  const connection = (client as Partial<Pick<RendererClient, 'onConnection'>>).onConnection;
+  let wasOpen = true;
+  const stopConnection = connection?.((c) => {
+    if (c.state === 'open' && !wasOpen) void catchUp();
+    wasOpen = c.state === 'open';
+  });
   watch(runId, () => void load(), { immediate: true });
 
   onBeforeUnmount(() => {
     unsubscribe?.();
+    stopConnection?.();
     scheduler.dispose();
     if (progressTimer !== null) clearTimeout(progressTimer);
     if (subscribed !== null) {
