@@ -4,8 +4,8 @@
  * few hundred images, train metrics every 2 steps) draws its live loss chart point by point; it is
  * paused, resumed and stopped; found in the runs table, tagged and given a note; a 2x2 sweep runs in
  * turn on a pool of one (one training, the rest queued, then all finished); a run is deleted after
- * a confirmation that says what goes; a bad dataset folder in Settings gets its error. Every view is
- * saved as test-results/app-*.png.
+ * a confirmation that says what goes; a bad dataset folder in Settings gets its error; the page says so when
+ * the server goes away. Every view is saved as test-results/app-*.png.
  *
  * Needs the built app (`npm run build`: out/main/cli.js and out/renderer), Debian's Chromium
  * (/usr/bin/chromium, or CHROMIUM_PATH) and the shared CIFAR-10 copy (../shared/data/cifar10).
@@ -209,5 +209,12 @@ describe.skipIf(missing.length > 0)('the app against normlab serve', () => {
   it('raised no error in the page or its console', () => {
     expect(pageErrors).toEqual([]);
     expect(consoleErrors).toEqual([]);
+  });
+
+  it('says so when the server goes away', async () => {
+    await serve.stop();
+    await page.getByTestId('connection-lost').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('connection').getAttribute('data-state')).not.toBe('open');
+    await screenshot(page, 'app-disconnected');
   });
 });

@@ -12,8 +12,26 @@ function runView(): Promise<RouteComponent> {
   return load ? load().then((m) => m.default) : import('./views/RunViewPending.vue').then((m) => m.default);
 }
 
+const RELOADED_KEY = 'normlab.reloadedForChunk';
+
+/**
+ * A view's code that cannot be fetched any more (the app was rebuilt or updated under an open
+ * page: its chunks have new names) is fetched again by reloading the page at the route asked for,
+ * once; a second failure within a minute is left to the router's error.
+ */
+function reloadForMissingChunk(error: unknown, path: string): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/dynamically imported module|Importing a module script failed|preload/i.test(message)) return false;
+  const last = Number(sessionStorage.getItem(RELOADED_KEY) ?? 0);
+  if (Date.now() - last < 60_000) return false;
+  sessionStorage.setItem(RELOADED_KEY, String(Date.now()));
+  window.location.hash = path;
+  window.location.reload();
+  return true;
+}
+
 export function createAppRouter() {
-  return createRouter({
+  const router = createRouter({
     history: createWebHashHistory(),
     routes: [
       { path: '/', name: 'home', component: () => import('./views/NewExperimentView.vue') },
@@ -29,4 +47,18 @@ export function createAppRouter() {
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   });
+  router.onError((error, to) => {
+    if (!reloadForMissingChunk(error, to.fullPath)) console.error('NormLab: navigation failed', error);
+  });
+  window.addEventListener('vite:preloadError', (event) => {
+    if (
+      reloadForMissingChunk(
+        (event as Event & { payload?: unknown }).payload,
+        router.currentRoute.value.fullPath,
+      )
+    ) {
+      event.preventDefault();
+    }
+  });
+  return router;
 }
