@@ -131,7 +131,7 @@ describe.skipIf(!ready)('views against a stand-in host', () => {
     await page.close();
   });
 
-  it('settings: a bad dataset folder gets its error', async () => {
+  it('settings: a bad dataset folder gets its error; the theme follows the setting', async () => {
     const page = await open('/settings', 3);
     await page.getByTestId('cifar-status').waitFor();
     await page.getByTestId('cifar-dir').fill('/nowhere/at/all');
@@ -140,6 +140,11 @@ describe.skipIf(!ready)('views against a stand-in host', () => {
       .poll(() => page.getByTestId('cifar-status').textContent())
       .toMatch(/test_batch\.bin: not found/);
     await screenshot(page, 'views-settings-light');
+    // the theme setting wins over the system's preference
+    await page.getByTestId('theme-dark').click();
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    await page.getByTestId('theme-system').click();
+    await expect.poll(() => page.evaluate('document.documentElement.dataset.theme')).toBe('light');
     await page.close();
   });
 
