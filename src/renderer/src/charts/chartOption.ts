@@ -184,6 +184,8 @@ export function bandSeries(
   name: string,
   segments: readonly BandSegment[],
   fill: string,
+  /** The legend's swatch (the band's colour, opaque enough to see). */
+  swatch: string = fill,
 ): CustomSeriesOption {
   const chunks = bandChunks(segments);
   const renderItem: CustomSeriesRenderItem = (params, api) => {
@@ -219,6 +221,7 @@ export function bandSeries(
       return [first[0], Math.min(...c.map((v) => v[1])), Math.max(...c.map((v) => v[2])), last[0]];
     }),
     encode: { x: [0, 3], y: [1, 2] },
+    itemStyle: { color: swatch },
     silent: true,
     clip: true,
     z: 1,
@@ -299,7 +302,13 @@ export function drawingSeries(
   drawing.ranges.forEach((r, i) => {
     if (only && !only.has(r.spec.id)) return;
     out.push(
-      bandSeries(`${r.spec.id}:band`, r.spec.label, r.band, withAlpha(colors.rangeColor(r.spec.id, i), 0.28)),
+      bandSeries(
+        `${r.spec.id}:band`,
+        r.spec.label,
+        r.band,
+        withAlpha(colors.rangeColor(r.spec.id, i), 0.28),
+        withAlpha(colors.rangeColor(r.spec.id, i), 0.6),
+      ),
     );
   });
   let marked = false;
