@@ -6,6 +6,8 @@
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { appBenches, runAppBench } from './appBench';
 import { BACKENDS, type BackendName } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
 import { runBenchmark } from '../../api/benchmark';
@@ -24,6 +26,9 @@ interface BenchOptions {
   python: string;
   probePreset: string;
   probeSteps: string;
+  app: boolean;
+  appSeconds: string;
+  training: boolean;
 }
 
 export async function benchMain(argv: string[]): Promise<number> {
@@ -44,6 +49,9 @@ export async function benchMain(argv: string[]): Promise<number> {
       'vgg16-bn-cpu',
     )
     .option('--probe-steps <n>', 'steps with and without probes in the overhead measurement', '3')
+    .option('--no-training', 'skip the training throughput and probe-overhead figures')
+    .option('--no-app', "skip the app's runs-table paint and live-latency figures (Chromium)")
+    .option('--app-seconds <n>', 'how long the live-latency benchmark streams a run', '40')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const opts = program.opts<BenchOptions>();
@@ -56,7 +64,30 @@ export async function benchMain(argv: string[]): Promise<number> {
       );
     }
   }
-  const report = await runBenchmark(
+  const appSeconds = parseCount(opts.appSeconds, '--app-seconds');
+  const training = opts.training ? await trainingFigures(opts, backends) : undefined;
+  if (training && !opts.json) process.stdout.write(formatBenchReport(training));
+  const app: Record<string, unknown> = {};
+  if (opts.app) {
+    // out/main/bench.js -> the repository root, where bench/ and tsx are.
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    for (const bench of appBenches(appSeconds)) {
+      if (!opts.json) process.stdout.write('\n');
+      app[bench.name] = await runAppBench(root, bench, Boolean(opts.json));
+    }
+  }
+  if (opts.json) {
+    const doc = { ...(training ? benchJson(training) : {}), ...(opts.app ? { app } : {}) };
+    process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+  }
+  return 0;
+}
+
+function trainingFigures(
+  opts: BenchOptions,
+  backends: string[] | undefined,
+): ReturnType<typeof runBenchmark> {
+  return runBenchmark(
     {
       ...(backends ? { backends: backends as BackendName[] } : {}),
       normalizations: ['none', 'batch'],
@@ -73,10 +104,6 @@ export async function benchMain(argv: string[]): Promise<number> {
     },
     (m) => process.stderr.write(`${m}\n`),
   );
-  process.stdout.write(
-    opts.json ? `${JSON.stringify(benchJson(report), null, 2)}\n` : formatBenchReport(report),
-  );
-  return 0;
 }
 
 function probePreset(name: string): string {

@@ -1,0 +1,53 @@
+/**
+ * The app's benchmarks, run by `npm run bench` after the training figures: the runs table's first
+ * paint with 10,000 stored runs, and the live view's metric-to-drawn latency with every probe panel
+ * open (bench/runsTablePaint.ts and bench/liveLatency.ts, each against `normlab serve` in Debian's
+ * Chromium). Each runs as its own process so that its browser and server never share this one's
+ * event loop with the training benchmark.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface AppBench {
+  name: 'runsTablePaint' | 'liveLatency';
+  script: string;
+  args: string[];
+}
+
+export function appBenches(liveSeconds: number): AppBench[] {
+  return [
+    { name: 'runsTablePaint', script: 'bench/runsTablePaint.ts', args: [] },
+    { name: 'liveLatency', script: 'bench/liveLatency.ts', args: ['--seconds', String(liveSeconds)] },
+  ];
+}
+
+/**
+ * Runs one app benchmark from the repository at `root` under tsx. With `json`, returns its parsed
+ * JSON result (or `{ error }` naming why it could not run); otherwise its lines go to stdout as
+ * they come.
+ */
+export function runAppBench(root: string, bench: AppBench, json: boolean): Promise<unknown> {
+  const script = join(root, bench.script);
+  if (!existsSync(script)) {
+    return Promise.resolve({ error: `${script} is missing (the app benchmarks run from a checkout)` });
+  }
+  const args = ['--import', 'tsx', script, ...bench.args, ...(json ? ['--json'] : [])];
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', json ? 'pipe' : 'inherit', 'inherit'],
+  });
+  let out = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return new Promise((resolve) => {
+    child.on('error', (e) => resolve({ error: `${bench.script} could not start: ${e.message}` }));
+    child.on('close', (code) => {
+      if (!json) return resolve({ exitCode: code });
+      try {
+        resolve(JSON.parse(out) as unknown);
+      } catch {
+        resolve({ error: `${bench.script} exited ${code} without a JSON result (its messages are above)` });
+      }
+    });
+  });
+}
