@@ -17,7 +17,8 @@ export type HostToWorker =
    */
   | { type: 'train'; config: ExperimentConfig; resumeFrom?: Uint8Array; threads?: Threads }
   | { type: 'control'; action: 'pause' | 'resume' | 'stop' }
-  | { type: 'describe-backends' }
+  /** `threads`: the wasm thread count whose backend the report describes (as for `train`). */
+  | { type: 'describe-backends'; threads?: Threads }
   | {
       type: 'bench';
       backend: BackendName;

@@ -95,6 +95,7 @@ port.on('message', (message: HostToWorker) => {
       runTraining(message).catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
       break;
     case 'describe-backends':
+      preferWasmThreadsFor(undefined, message.threads);
       describeBackends()
         .then((reports) => post({ type: 'backends', reports }))
         .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));

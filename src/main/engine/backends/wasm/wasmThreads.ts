@@ -30,7 +30,11 @@ export function wasmThreadsWanted(
   env: NodeJS.ProcessEnv = process.env,
   threads: Threads | undefined = asked,
 ): number {
-  if (threads !== undefined) return threads === 'auto' ? autoThreads() : threads;
+  if (threads !== undefined) {
+    // A typed field skips the environment's parsing, not its bounds: 1..MAX_WASM_THREADS.
+    const n = threads === 'auto' ? threads : parseWasmThreads(String(threads), 'the wasm thread count');
+    return n === 'auto' ? autoThreads() : n;
+  }
   const raw = env[WASM_THREADS_ENV];
   if (raw === undefined || raw.trim() === '') return autoThreads();
   const n = parseWasmThreads(raw, WASM_THREADS_ENV);

@@ -103,6 +103,19 @@ describe("a worker message's threads field", () => {
     expect(wasmThreadsWanted({ NORMLAB_WASM_THREADS: '2' }, undefined)).toBe(2);
   });
 
+  it.each([0, 9, 2.5])('refuses %s threads as a user error', (threads) => {
+    let error: unknown;
+    try {
+      wasmThreadsWanted({}, threads);
+    } catch (e) {
+      error = e;
+    }
+    expect(isUserError(error)).toBe(true);
+    expect((error as Error).message).toMatch(
+      /the wasm thread count must be a whole number of threads from 1 to 8/,
+    );
+  });
+
   it('means the config\'s auto choice as "auto", and is kept by preferWasmThreadsFor', () => {
     preferWasmThreadsFor(presetConfig('dln25-bn'), 'auto');
     try {
