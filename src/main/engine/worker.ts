@@ -40,7 +40,12 @@ async function runTraining(message: Extract<HostToWorker, { type: 'train' }>): P
     backend,
     ...(message.resumeFrom ? { resumeFrom: message.resumeFrom } : {}),
     hooks: {
-      emit: (event) => post({ type: 'event', event }),
+      // Metrics carry the moment they leave the engine, for the live view's latency benchmark.
+      emit: (event) =>
+        post({
+          type: 'event',
+          event: event.type === 'metrics' ? { ...event, emittedAt: Date.now() } : event,
+        }),
       saveCheckpoint: (step, bytes) =>
         post({ type: 'checkpoint', step, bytes }, [bytes.buffer as ArrayBuffer]),
       control: () => control,

@@ -5,18 +5,12 @@
 import { UserError } from '../../shared/errors';
 import type { BackendReport } from '../../shared/backends';
 import type { Threads } from '../../shared/api';
-import { WASM_THREADS_ENV } from '../../shared/wasmThreads';
 import { defaultWorkerEntry, WorkerHost, type WorkerEntry } from './workerHost';
 
-/**
- * `threads` sets the wasm thread count the report describes; the `describe-backends` message has no
- * field for it, so it goes in the worker's own copy of the environment.
- */
+/** `threads` sets the wasm thread count the report describes (the message's typed field). */
 export function probeBackends(
   options: { threads?: Threads | undefined; entry?: WorkerEntry } = {},
 ): Promise<BackendReport[]> {
-  const env: Record<string, string> =
-    options.threads === undefined ? {} : { [WASM_THREADS_ENV]: String(options.threads) };
   return new Promise((resolve, reject) => {
     const host: WorkerHost = new WorkerHost(
       {
@@ -32,8 +26,10 @@ export function probeBackends(
         onCrash: (error) => reject(new UserError('backend-unavailable', error.message)),
       },
       options.entry ?? defaultWorkerEntry(),
-      env,
     );
-    host.send({ type: 'describe-backends' });
+    host.send({
+      type: 'describe-backends',
+      ...(options.threads === undefined ? {} : { threads: options.threads }),
+    });
   });
 }

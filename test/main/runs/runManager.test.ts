@@ -90,9 +90,16 @@ describe('a run', () => {
     const run = manager.start(runId, config, { listener: rec.listener });
     expect(manager.get(runId)).toBe(run);
 
+    const startedAt = Date.now();
     const result = await run.done;
     expect(result).toEqual({ runId, outcome: 'completed', step: 12 });
     expect(manager.get(runId)).toBeUndefined();
+    // Metrics carry the moment they left the worker (the live view's latency benchmark reads it).
+    for (const e of rec.events) {
+      if (e.type !== 'metrics') continue;
+      expect(e.emittedAt).toBeGreaterThanOrEqual(startedAt);
+      expect(e.emittedAt).toBeLessThanOrEqual(Date.now());
+    }
     expect(store.getRun(runId)).toMatchObject({
       status: 'completed',
       backend: 'wasm',

@@ -35,9 +35,9 @@ describe('probePlan', () => {
     expect(parseConfig({ model: 'old' })).toBeNull();
     const plan = probePlan(null, [
       'train/loss',
-      'probe/act/layer3/mean',
+      'probe/activations/layer3/mean',
       'probe/landscape/loss_min',
-      'probe/bn/layer1/factor',
+      'probe/bnGradients/layer1/factor',
     ]);
     expect([...plan.on].sort()).toEqual(['activations', 'bnGradients', 'landscape']);
   });

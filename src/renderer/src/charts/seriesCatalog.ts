@@ -1,16 +1,15 @@
 /**
  * What each live panel draws, by series name. Probes write their scalars under one prefix per probe
- * (ARCHITECTURE.md "Naming": the probe's file, config key and series prefix agree); stored runs from
- * before that rename still use `probe/act/...` and `probe/bn/...`, so both spellings are read.
+ * (ARCHITECTURE.md "Naming": the probe's config key and series prefix agree; the store's migration 4
+ * renamed older databases' `probe/act/...`, `probe/bn/...` and norms series to these).
  *
  *   train/loss, train/accuracy, test/loss, test/accuracy, perf/examples_per_sec
  *   probe/ics/layer{i}/{l2,cos}
  *   probe/landscape/{loss_min,loss_max,grad_change_min,grad_change_max,beta_eff}
- *   probe/activations/layer{i}/{mean,var}              (formerly probe/act/...)
+ *   probe/activations/layer{i}/{mean,var}
  *   probe/bnGradients/layer{i}/{factor,grad_out_sq,mean_term,proj_term,grad_in_sq,grad_in_sq_predicted}
- *                                                      (formerly probe/bn/...)
  *   probe/hessian/{top_eig,trace,trace_stderr,...}
- *   probe/grad_norm/..., probe/weight_norm/...         (the norms probe; also probe/norms/...)
+ *   probe/norms/grad_norm/{layer{i},total}, probe/norms/weight_norm/layer{i}
  */
 
 /** One series of a chart: its stored name and the legend label. */
@@ -43,8 +42,8 @@ export function named(labels: Readonly<Record<string, string>>): SeriesSelector 
   return (name) => (Object.hasOwn(labels, name) ? { name, label: labels[name] as string } : null);
 }
 
-export const ACTIVATION_PREFIXES = ['activations', 'act'] as const;
-export const BN_PREFIXES = ['bnGradients', 'bn'] as const;
+export const ACTIVATION_PREFIXES = ['activations'] as const;
+export const BN_PREFIXES = ['bnGradients'] as const;
 
 /** The Theorem 4.1 terms, in the order the proof writes them, with their legend labels. */
 export const BN_TERMS: readonly { field: string; label: string }[] = [

@@ -4,7 +4,7 @@
  * still gets a header from its row, and panels from the series it has.
  */
 import { experimentSchema, normalizableLayerCount, type ExperimentConfig } from '../../../../shared/config';
-import type { ProbeName } from '../../../../shared/probes';
+import { PROBE_NAMES, type ProbeName } from '../../../../shared/probes';
 
 export interface ProbePlan {
   /** Probes that are on (every > 0, or norms at the train cadence). */
@@ -23,16 +23,12 @@ export function parseConfig(config: unknown): ExperimentConfig | null {
 export function probePlan(config: ExperimentConfig | null, seriesNames: readonly string[] = []): ProbePlan {
   const on = new Set<ProbeName>();
   const layers: Partial<Record<ProbeName, number[]>> = {};
-  const prefixes: [ProbeName, RegExp][] = [
-    ['ics', /^probe\/ics\//],
-    ['landscape', /^probe\/landscape\//],
-    ['activations', /^probe\/(activations|act)\//],
-    ['bnGradients', /^probe\/(bnGradients|bn)\//],
-    ['hessian', /^probe\/hessian\//],
-    ['norms', /^probe\/(norms|grad_norm|weight_norm)\//],
-  ];
-  for (const name of seriesNames) for (const [probe, re] of prefixes) if (re.test(name)) on.add(probe);
-  let batchNorm = seriesNames.some((n) => /^probe\/(bnGradients|bn)\//.test(n));
+  // Every probe writes under probe/NAME/, NAME its config key (ARCHITECTURE.md "Naming").
+  for (const name of seriesNames) {
+    const probe = /^probe\/([^/]+)\//.exec(name)?.[1];
+    if (probe !== undefined && (PROBE_NAMES as readonly string[]).includes(probe)) on.add(probe as ProbeName);
+  }
+  let batchNorm = on.has('bnGradients');
   if (config !== null) {
     const p = config.probes;
     const count = normalizableLayerCount(config.model);
