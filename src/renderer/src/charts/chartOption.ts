@@ -146,6 +146,20 @@ export function axisTooltip(params: unknown, xName: string): string {
 }
 
 /**
+ * The axis style of the probe charts (ridges, eta curves): theme colours, compact tick labels, the
+ * axis line off zero. Spread into an xAxis / yAxis.
+ */
+export function probeAxisStyle(theme: ChartTheme) {
+  return {
+    axisLine: { onZero: false, lineStyle: { color: theme.axis } },
+    axisTick: { lineStyle: { color: theme.axis } },
+    axisLabel: { color: theme.axis, fontSize: 11, formatter: (v: number) => formatAxis(v) },
+    splitLine: { lineStyle: { color: theme.grid } },
+    nameTextStyle: { color: theme.axis, fontSize: 11 },
+  };
+}
+
+/**
  * Axis tick labels: compact where long (12k, 3e-4), else as many digits as ticks need to differ
  * (ticks 1.665, 1.67, 1.675 stay apart), without float noise (0.30000000000000004 is 0.3).
  */
