@@ -9,7 +9,7 @@
  * augmentation depends only on (seed, step) and a resumed run repeats it exactly.
  */
 import { randomStream } from '../rng/seeds';
-import { CIFAR10_CHANNELS, CIFAR10_SIZE } from './cifar10Layout';
+import { CIFAR10_CHANNELS, CIFAR10_SIZE } from '../../../shared/cifar10Layout';
 
 export interface AugmentOptions {
   crop: boolean;

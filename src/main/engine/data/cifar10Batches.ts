@@ -9,7 +9,7 @@ import type { AugmentOptions } from './augmentation';
 import type { Batch, DataSource } from './batch';
 import { testRange } from './batch';
 import { Batcher } from './batcher';
-import { CIFAR10_CHANNELS, CIFAR10_CLASSES, CIFAR10_SIZE } from './cifar10Layout';
+import { CIFAR10_CHANNELS, CIFAR10_CLASSES, CIFAR10_SIZE } from '../../../shared/cifar10Layout';
 import type { Cifar10Data, Cifar10Split } from './cifar10Reader';
 import { buildImageBatch } from './imageBatch';
 import { computeChannelStats, standardizationTable, unitChannelStats } from './standardization';

@@ -1,19 +1,28 @@
 /**
  * Reads CIFAR-10 from the official binary distribution (the `cifar-10-batches-bin` folder:
- * data_batch_1..5.bin, test_batch.bin, batches.meta.txt). See cifar10Layout.ts for the record layout.
+ * data_batch_1..5.bin, test_batch.bin, batches.meta.txt). See shared/cifar10Layout.ts for the record layout.
  * Every problem a user can cause (missing folder or file, truncated file, a stray label) is a
- * UserError naming the file and what is wrong.
+ * UserError naming the file and what is wrong, from shared/cifar10Checks.ts: the host's check before a
+ * run (runs/datasets/cifar10Check.ts) refuses a folder with the same words.
  */
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../../../shared/errors';
 import {
-  CIFAR10_CLASSES,
+  checkCifar10Label,
+  cifar10EndedEarly,
+  cifar10FileMissing,
+  cifar10FolderMissing,
+  cifar10NotAFolder,
+  cifar10RecordCount,
+  cifar10TrainFiles,
+  parseCifar10ClassNames,
+} from '../../../shared/cifar10Checks';
+import {
   CIFAR10_DEFAULT_CLASS_NAMES,
   CIFAR10_IMAGE_BYTES,
   CIFAR10_RECORD_BYTES,
   chwToHwc,
-} from './cifar10Layout';
+} from '../../../shared/cifar10Layout';
 
 export interface Cifar10ReadOptions {
   /** Training files inside the folder; empty or absent means every data_batch_*.bin present, sorted. */
@@ -50,34 +59,14 @@ export interface Cifar10Inventory {
   classNames: string[];
 }
 
-const HOW_TO_GET =
-  'Run `normlab data get cifar10`, or download cifar-10-binary.tar.gz from ' +
-  'https://www.cs.toronto.edu/~kriz/cifar.html, unpack it and point NormLab at its cifar-10-batches-bin ' +
-  'folder with --data DIR or `normlab settings set cifar10Dir DIR`.';
-
-const TRAIN_FILE_PATTERN = /^data_batch_.*\.bin$/;
-
 /**
  * Checks that `dir` holds the requested CIFAR-10 files and that each is a non-empty whole number of
  * 3073-byte records. Throws UserError('data-missing') or UserError('data-malformed').
  */
 export function inspectCifar10(dir: string, options: Cifar10ReadOptions = {}): Cifar10Inventory {
-  if (!existsSync(dir)) {
-    throw new UserError(
-      'data-missing',
-      `CIFAR-10 not found: the folder ${dir} does not exist. ${HOW_TO_GET}`,
-    );
-  }
-  if (!statSync(dir).isDirectory()) {
-    throw new UserError('data-missing', `CIFAR-10 not found: ${dir} is a file, not a folder. ${HOW_TO_GET}`);
-  }
-  const names = options.trainFiles?.length ? [...options.trainFiles] : listTrainFiles(dir);
-  if (names.length === 0) {
-    throw new UserError(
-      'data-missing',
-      `CIFAR-10 not found: the folder ${dir} has no training files (data_batch_*.bin). ${HOW_TO_GET}`,
-    );
-  }
+  if (!existsSync(dir)) throw cifar10FolderMissing(dir);
+  if (!statSync(dir).isDirectory()) throw cifar10NotAFolder(dir);
+  const names = cifar10TrainFiles(dir, options.trainFiles, () => readdirSync(dir));
   return {
     trainFiles: names.map((name) => inspectFile(join(dir, name))),
     testFile: inspectFile(join(dir, options.testFile ?? 'test_batch.bin')),
@@ -95,33 +84,9 @@ export function readCifar10(dir: string, options: Cifar10ReadOptions = {}): Cifa
   };
 }
 
-function listTrainFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => TRAIN_FILE_PATTERN.test(name))
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-}
-
 function inspectFile(path: string): Cifar10FileInfo {
-  if (!existsSync(path)) {
-    throw new UserError('data-missing', `CIFAR-10 file missing: ${path} does not exist. ${HOW_TO_GET}`);
-  }
-  const size = statSync(path).size;
-  if (size === 0) {
-    throw new UserError(
-      'data-malformed',
-      `${path} is empty; a CIFAR-10 binary batch holds records of ${CIFAR10_RECORD_BYTES} bytes. ` +
-        `Download the data again. ${HOW_TO_GET}`,
-    );
-  }
-  if (size % CIFAR10_RECORD_BYTES !== 0) {
-    throw new UserError(
-      'data-malformed',
-      `${path} is ${size} bytes, not a multiple of the ${CIFAR10_RECORD_BYTES}-byte CIFAR-10 record ` +
-        `(1 label byte + ${CIFAR10_IMAGE_BYTES} pixel bytes): the file is truncated or is not the binary ` +
-        `version of CIFAR-10 (the Python and MATLAB versions do not work). Download it again. ${HOW_TO_GET}`,
-    );
-  }
-  return { path, records: size / CIFAR10_RECORD_BYTES };
+  if (!existsSync(path)) throw cifar10FileMissing(path);
+  return { path, records: cifar10RecordCount(path, statSync(path).size) };
 }
 
 function readSplit(files: readonly Cifar10FileInfo[], limit: number): Cifar10Split {
@@ -137,13 +102,7 @@ function readSplit(files: readonly Cifar10FileInfo[], limit: number): Cifar10Spl
     for (let r = 0; r < records; r++) {
       const offset = r * CIFAR10_RECORD_BYTES;
       const label = bytes[offset] ?? 0;
-      if (label >= CIFAR10_CLASSES) {
-        throw new UserError(
-          'data-malformed',
-          `${file.path}: record ${r} has label byte ${label}; CIFAR-10 labels are 0-9. The file is corrupt ` +
-            `or not a CIFAR-10 binary batch. Download it again. ${HOW_TO_GET}`,
-        );
-      }
+      checkCifar10Label(file.path, r, label);
       labels[next] = label;
       chwToHwc(bytes, offset + 1, images, next * CIFAR10_IMAGE_BYTES);
       next++;
@@ -160,8 +119,7 @@ function readPrefix(path: string, length: number): Uint8Array {
     let done = 0;
     while (done < length) {
       const n = readSync(fd, buffer, done, length - done, done);
-      if (n === 0)
-        throw new UserError('data-malformed', `${path} ended early while reading; it changed on disk.`);
+      if (n === 0) throw cifar10EndedEarly(path);
       done += n;
     }
   } finally {
@@ -174,16 +132,5 @@ function readPrefix(path: string, length: number): Uint8Array {
 function readClassNames(dir: string): string[] {
   const path = join(dir, 'batches.meta.txt');
   if (!existsSync(path)) return [...CIFAR10_DEFAULT_CLASS_NAMES];
-  const names = readFileSync(path, 'utf8')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line.length > 0);
-  if (names.length !== CIFAR10_CLASSES) {
-    throw new UserError(
-      'data-malformed',
-      `${path} lists ${names.length} class names; CIFAR-10 has ${CIFAR10_CLASSES} (one per line, in label ` +
-        `order). Fix or delete the file (without it NormLab uses the standard names).`,
-    );
-  }
-  return names;
+  return parseCifar10ClassNames(path, readFileSync(path, 'utf8'));
 }

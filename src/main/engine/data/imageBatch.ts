@@ -5,7 +5,7 @@
  */
 import { copyAugmented } from './augmentation';
 import type { AugmentDraws } from './augmentation';
-import { CIFAR10_IMAGE_BYTES } from './cifar10Layout';
+import { CIFAR10_IMAGE_BYTES } from '../../../shared/cifar10Layout';
 
 /**
  * Returns pixels[b * 3072 + (h * 32 + w) * 3 + c] for the examples `indices`, standardized by

@@ -4,7 +4,7 @@
  * with mu_c and sigma_c the mean and (population) standard deviation of channel c over every pixel
  * of the TRAINING set. The same stats are applied to the test set and are stored with the run.
  */
-import { CIFAR10_CHANNELS } from './cifar10Layout';
+import { CIFAR10_CHANNELS } from '../../../shared/cifar10Layout';
 
 /** Per-channel mean and standard deviation of [0, 1]-scaled pixels, channels in R, G, B order. */
 export interface ChannelStats {

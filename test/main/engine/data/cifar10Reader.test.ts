@@ -2,7 +2,7 @@ import { openSync, readSync, closeSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inspectCifar10, readCifar10 } from '../../../../src/main/engine/data/cifar10Reader';
-import { CIFAR10_DEFAULT_CLASS_NAMES } from '../../../../src/main/engine/data/cifar10Layout';
+import { CIFAR10_DEFAULT_CLASS_NAMES } from '../../../../src/shared/cifar10Layout';
 import { REAL_CIFAR10_DIR, makeTempDir, syntheticRecords, writeFile } from './cifar10Fixtures';
 import { userErrorOf } from '../../../helpers/userError';
 
