@@ -636,24 +636,4 @@ export interface NormLabBridge {
 
 export { IPC_CALL_CHANNEL, IPC_EVENT_CHANNEL } from './ipcChannels';
 
-/**
- * JSON cannot hold NaN or +-Infinity (diverged runs have them): on the WebSocket they travel as
- * {"$nonfinite": "NaN" | "Infinity" | "-Infinity"}. IPC's structured clone keeps them as they are.
- */
-export function encodeWire(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    typeof v === 'number' && !Number.isFinite(v) ? { $nonfinite: String(v) } : v,
-  );
-}
-
-export function decodeWire(text: string): unknown {
-  return JSON.parse(text, (_key, v: unknown) => {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
-      const tag = (v as { $nonfinite?: unknown }).$nonfinite;
-      if (tag === 'NaN') return NaN;
-      if (tag === 'Infinity') return Infinity;
-      if (tag === '-Infinity') return -Infinity;
-    }
-    return v;
-  });
-}
+export { decodeWire, encodeWire } from './wireCodec';

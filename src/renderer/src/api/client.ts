@@ -24,7 +24,7 @@ import type {
   Subscription,
   WireMessage,
 } from '../../../shared/api';
-import { decodeWire, encodeWire } from './wireCodec';
+import { decodeWire, encodeWire } from '../../../shared/wireCodec';
 import type { ErrorInfo } from '../../../shared/errors';
 
 /** A rejected call: the host's ErrorInfo, or 'network' when the connection failed before a reply. */

@@ -1,8 +1,10 @@
 /**
- * The WebSocket's JSON with NaN and +-Infinity ({"$nonfinite": "NaN" | "Infinity" | "-Infinity"}), as
- * src/shared/api.ts's encodeWire/decodeWire define it. Kept here so that the page's first script
- * does not evaluate every zod schema of the contract before it can connect (about 100 ms of the
- * runs table's first paint); test/renderer/wireCodec.test.ts holds it to the contract's functions.
+ * JSON cannot hold NaN or +-Infinity (diverged runs have them): on the WebSocket they travel as
+ * {"$nonfinite": "NaN" | "Infinity" | "-Infinity"}. IPC's structured clone keeps them as they are.
+ *
+ * Kept apart from api.ts, which loads zod: the renderer imports this module directly so that the
+ * page's first script does not evaluate every zod schema of the contract before it can connect
+ * (about 100 ms of the runs table's first paint). Import nothing here.
  */
 export function encodeWire(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
