@@ -159,16 +159,7 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
         max_value: 0.5,
       },
       // A name that only starts like an old prefix is left alone.
-      {
-        name: 'probe/activity/x',
-        points: 0,
-        first_step: null,
-        last_step: null,
-        last_value: null,
-        last_nf: 0,
-        min_value: null,
-        max_value: null,
-      },
+      { name: 'probe/activity/x', ...empty },
       { name: 'probe/bnGradients/cost/forward_passes', ...empty },
       {
         name: 'probe/bnGradients/layer1/factor',
