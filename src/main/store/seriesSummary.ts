@@ -66,6 +66,11 @@ interface StatsRow {
   last_nf: number;
 }
 
+/**
+ * A series' summary from its points. Migration 4 (migrations.ts) backfilled the same columns with a
+ * copy of this SQL; that copy stays as written (migrations are frozen once released), this one may
+ * change with the schema.
+ */
 const RECOMPUTE = `
   points = (SELECT count(*) FROM points WHERE series_id = series.id),
   first_step = (SELECT min(step) FROM points WHERE series_id = series.id),
