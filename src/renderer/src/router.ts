@@ -4,6 +4,7 @@
  * file exists the route shows a placeholder instead of breaking the build.
  */
 import { createRouter, createWebHashHistory, type RouteComponent } from 'vue-router';
+import { errorText } from './format/errorText';
 
 const liveRunView = import.meta.glob<{ default: RouteComponent }>('./views/RunView.vue');
 
@@ -20,7 +21,7 @@ const RELOADED_KEY = 'normlab.reloadedForChunk';
  * once; a second failure within a minute is left to the router's error.
  */
 function reloadForMissingChunk(error: unknown, path: string): boolean {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   if (!/dynamically imported module|Importing a module script failed|preload/i.test(message)) return false;
   const last = Number(sessionStorage.getItem(RELOADED_KEY) ?? 0);
   if (Date.now() - last < 60_000) return false;

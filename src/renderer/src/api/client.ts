@@ -26,6 +26,7 @@ import type {
 } from '../../../shared/api';
 import { decodeWire, encodeWire } from '../../../shared/wireCodec';
 import type { ErrorInfo } from '../../../shared/errors';
+import { errorText } from '../format/errorText';
 
 /** A rejected call: the host's ErrorInfo, or 'network' when the connection failed before a reply. */
 export class ApiCallError extends Error {
@@ -281,7 +282,7 @@ export function createWsClient(options: WsClientOptions): RendererClient {
     try {
       ws = createSocket(options.url);
     } catch (e) {
-      scheduleReconnect(e instanceof Error ? e.message : String(e));
+      scheduleReconnect(errorText(e));
       return;
     }
     socket = ws;

@@ -6,6 +6,7 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { ApiResult } from '../../../shared/api';
 import { getClient } from '../api/client';
+import { errorText } from '../format/errorText';
 
 export type PresetInfo = ApiResult<'presets.list'>[number];
 export type FigureInfo = ApiResult<'figures.list'>[number];
@@ -38,7 +39,7 @@ export const useCatalogStore = defineStore('catalog', () => {
         error.value = null;
       })
       .catch((e: unknown) => {
-        error.value = e instanceof Error ? e.message : String(e);
+        error.value = errorText(e);
         experiments = null;
       });
     return experiments;
@@ -51,7 +52,7 @@ export const useCatalogStore = defineStore('catalog', () => {
       backends.value = await getClient().call('backends.list', { refresh });
       backendsError.value = null;
     } catch (e) {
-      backendsError.value = e instanceof Error ? e.message : String(e);
+      backendsError.value = errorText(e);
     } finally {
       backendsLoading.value = false;
     }

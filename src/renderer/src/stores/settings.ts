@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ApiParams, Settings } from '../../../shared/api';
 import { getClient } from '../api/client';
+import { errorText } from '../format/errorText';
 
 export const useSettingsStore = defineStore('settings', () => {
   const settings = ref<Settings>({});
@@ -15,7 +16,7 @@ export const useSettingsStore = defineStore('settings', () => {
       loaded.value = true;
       error.value = null;
     } catch (e) {
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorText(e);
     }
   }
 

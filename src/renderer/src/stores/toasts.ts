@@ -1,6 +1,7 @@
 /** In-app notifications: a run finished, failed or diverged; an action failed. */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
+import { errorText } from '../format/errorText';
 
 export type ToastKind = 'info' | 'ok' | 'warn' | 'error';
 
@@ -31,7 +32,7 @@ export const useToastStore = defineStore('toasts', () => {
 
   /** A failed action: its message, as the host said it. */
   function error(title: string, e: unknown): number {
-    return push({ kind: 'error', title, body: e instanceof Error ? e.message : String(e) });
+    return push({ kind: 'error', title, body: errorText(e) });
   }
 
   return { toasts, push, dismiss, error };

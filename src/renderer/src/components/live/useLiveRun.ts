@@ -14,6 +14,7 @@ import type { RendererClient } from '../../api/client';
 import { FlushScheduler } from '../../charts/flushScheduler';
 import { BenchRecorder, benchRequested } from './benchRecorder';
 import { MetricHub, RecordHub, type LiveRunContext } from './liveRunContext';
+import { errorText } from '../../format/errorText';
 
 export interface LiveProgress {
   step: number;
@@ -222,7 +223,7 @@ export function useLiveRun(client: NormLabClient, runId: Ref<string>) {
       generation.value++;
     } catch (e) {
       if (token !== loadToken) return;
-      loadError.value = e instanceof Error ? e.message : String(e);
+      loadError.value = errorText(e);
     }
   }
 

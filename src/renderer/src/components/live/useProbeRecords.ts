@@ -6,6 +6,7 @@
 import { onBeforeUnmount, shallowRef, watch } from 'vue';
 import type { ProbeName, ProbeRecord } from '../../../../shared/probes';
 import { useLiveRunContext } from './liveRunContext';
+import { errorText } from '../../format/errorText';
 
 export function recordKey(r: ProbeRecord): string {
   const layer = (r.data as { layer?: unknown }).layer;
@@ -50,7 +51,7 @@ export function useProbeRecords(probe: ProbeName, throttleMs = 400) {
       error.value = null;
     } catch (e) {
       if (t !== token) return;
-      error.value = e instanceof Error ? e.message : String(e);
+      error.value = errorText(e);
     }
     const held = early ?? [];
     early = null;
