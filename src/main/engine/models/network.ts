@@ -117,7 +117,13 @@ function maxPool2x2(a: tf.Tensor4D, layer: number, gates: ForwardOptions['gates'
   const choice = gates?.replay?.pool.get(layer);
   if (choice) return tf.sum(tf.mul(windows2x2(a), choice), 4);
   if (gates?.record) {
-    gates.record.pool.set(layer, tf.keep(tf.oneHot(tf.argMax(windows2x2(a), 4), 4, 1, 0, 'float32')));
+    // One-hot in int32 (oneHot's default), then cast. Not oneHot(..., 1, 0, 'float32'): tfjs-backend-wasm
+    // 4.22's OneHot kernel ignores the dtype and writes int32 1s into the float32 buffer, i.e. the bit
+    // pattern 0x00000001 = 1.4e-45, so every replayed pool output was ~0, the network's output was its
+    // bias alone, and the Hessian probe measured diag(p) - p p^T of softmax(bias) (top eigenvalue ~0.1
+    // at every step). hessian.ts checks that replay reproduces the forward pass (replayMismatch).
+    const choice = tf.cast(tf.oneHot(tf.argMax(windows2x2(a), 4), 4), 'float32');
+    gates.record.pool.set(layer, tf.keep(choice));
   }
   return tf.maxPool(a, 2, 2, 'valid');
 }

@@ -26,13 +26,15 @@ import {
   gradientAt,
   hessianVectorProduct,
   recordGates,
+  replayMismatch,
 } from './hessianVectorProduct';
 import type { ProbeContext, ProbeResult } from './probe';
 
 /**
  * The top eigenvalue and the trace of grad^2 L_k(w_{k-1}) on the step's minibatch (training mode, the
  * step's own noise, which gradientAt redraws identically for every product). A non-finite loss or
- * product is recorded in the record's `error` and ends the probe without throwing.
+ * product, or gates that do not replay the forward pass at w (replayMismatch), is recorded in the
+ * record's `error` and ends the probe without throwing.
  */
 export async function measureHessian(
   ctx: ProbeContext,
@@ -40,9 +42,20 @@ export async function measureHessian(
 ): Promise<ProbeResult> {
   const seed = deriveSeed(ctx.config.seed, 'probe-hessian', ctx.step);
   const specs = ctx.net.params;
+  const failed = (error: string, forward: number): ProbeResult => ({
+    points: [],
+    records: [{ probe: 'hessian', step: ctx.step, data: { relStep: DEFAULT_REL_STEP, error } }],
+    passes: { forward, backward: 0 },
+  });
+  if (!Number.isFinite(ctx.lossValue)) {
+    return failed(`the loss is ${ctx.lossValue} at this step, so its Hessian is undefined`, 0);
+  }
   // The ReLU masks and max-pool choices at w, replayed by every gradient (one forward pass).
   const gates = recordGates(ctx);
   try {
+    // Replayed at w, they must give the forward pass at w (two more forward passes).
+    const mismatch = await replayMismatch(ctx, gates);
+    if (mismatch) return failed(mismatch, 3);
     return await measureWithGates(ctx, settings, seed, specs, gradientAt(ctx, gates));
   } finally {
     disposeGates(gates);
@@ -66,17 +79,12 @@ async function measureWithGates(
   const result = (data: HessianData | HessianError): ProbeResult => ({
     points,
     records: [{ probe: 'hessian', step: ctx.step, data }],
-    passes: { forward: 1, backward: 2 * products },
+    // recordGates and replayMismatch's two passes, then two gradients per product.
+    passes: { forward: 3, backward: 2 * products },
   });
   const point = (name: string, value: number): void => {
     points.push({ series: `probe/hessian/${name}`, step: ctx.step, value });
   };
-  if (!Number.isFinite(ctx.lossValue)) {
-    return result({
-      relStep,
-      error: `the loss is ${ctx.lossValue} at this step, so its Hessian is undefined`,
-    });
-  }
 
   const power = await powerIteration(specs, seed, hvp, settings);
   const eigen = {

@@ -111,6 +111,37 @@ export function recordGates(ctx: ProbeContext): Gates {
   return gates;
 }
 
+/**
+ * Why the gates fail to reproduce the forward pass at w, or undefined when they do. Replayed at the
+ * weights they were recorded at, relu(a) = a 1[a > 0] and maxPool(a) = sum_j window_j 1[j = argmax]
+ * give the very outputs of tf.relu and tf.maxPool (x 1 + 0 + 0 + 0 = x exactly in float32), so the
+ * network's outputs must agree: max |out_replay - out| <= 1e-4 max(1, max |out|) (round-off slack for
+ * backends whose kernels differ between the two paths). A backend kernel that breaks the gates (as
+ * tfjs-backend-wasm 4.22's OneHot with a float32 dtype did, see network.ts maxPool2x2) would
+ * otherwise make every product a Hessian of another function, silently. Two forward passes, one
+ * readback.
+ */
+export async function replayMismatch(ctx: ProbeContext, gates: Gates): Promise<string | undefined> {
+  const plain = ctx.net.forward(ctx.before, ctx.x, ctx.forward);
+  const replay = ctx.net.forward(ctx.before, ctx.x, { ...ctx.forward, gates: { replay: gates } });
+  const both = tf.tidy(() =>
+    tf.stack([tf.max(tf.abs(tf.sub(replay.output, plain.output))), tf.max(tf.abs(plain.output))]),
+  );
+  for (const r of [plain, replay]) {
+    r.output.dispose();
+    disposeStats(r.batchStats);
+  }
+  const [diff, scale] = Array.from(await both.data()) as [number, number];
+  both.dispose();
+  // A NaN output (diverged weights) is the loss check's business, not a gate failure.
+  if (!Number.isFinite(scale) || diff <= 1e-4 * Math.max(1, scale)) return undefined;
+  return (
+    `the recorded ReLU masks and max-pool choices, replayed at w, change the network's output ` +
+    `(max |difference| ${diff.toPrecision(3)}, max |output| ${scale.toPrecision(3)}): this backend's ` +
+    'kernels break the frozen gates, so the finite differences would not give the Hessian of this loss'
+  );
+}
+
 export function disposeGates(gates: Gates): void {
   tf.dispose([...gates.relu.values(), ...gates.pool.values()]);
   gates.relu.clear();

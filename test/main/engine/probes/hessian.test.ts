@@ -121,7 +121,7 @@ describe('measureHessian on a diagonal quadratic, H = diag(c)', () => {
     // Every Rademacher z gives z^T diag(c) z = sum c_i: the estimator has no variance here.
     expect(value(r, 'trace')).toBeCloseTo(trace, 3);
     expect(value(r, 'trace_stderr')).toBeLessThan(1e-3);
-    expect(r.passes).toEqual({ forward: 1, backward: 2 * (iterations + 5) });
+    expect(r.passes).toEqual({ forward: 3, backward: 2 * (iterations + 5) });
     expect(r.points.every((p) => p.step === 3)).toBe(true);
     expect(r.records).toHaveLength(1);
     const record = r.records[0];
