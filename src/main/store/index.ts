@@ -20,7 +20,7 @@ import type {
 import type { ProbeRecord } from '../../shared/probes';
 import type { RunRow, SeriesStats } from '../../shared/api';
 import type { SliceJob, SlicePoint, SliceSettings, SliceStatus } from '../../shared/slices';
-import { BucketReader } from './buckets';
+import { BucketReader, type BucketSource } from './buckets';
 import type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
 import { CheckpointsRepo } from './checkpoints';
 import { openDatabase } from './db';
@@ -70,7 +70,7 @@ export { ADOPTING_KINDS, isOwnerAlive, OWNER_KINDS, type OwnerKind } from './pro
 export type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 export type { SlicePointInput } from './sliceJobs';
 export { sliceJobNotFound } from './sliceJobs';
-export { MAX_BUCKETS } from './buckets';
+export { MAX_BUCKETS, type BucketSource } from './buckets';
 export { SCHEMA_VERSION } from './migrations';
 
 export interface StoreOptions {
@@ -377,12 +377,19 @@ export class Store {
   /**
    * The series downsampled into `buckets` equal-width step buckets over [fromStep, toStep] (default:
    * its whole range): per non-empty bucket min, max (finite values only) and last value, with steps.
-   * See buckets.ts.
+   * See buckets.ts; `source` 'raw' scans the points instead of the level-of-detail blocks (same
+   * result, slower: for tests and the benchmark).
    */
-  readSeriesBuckets(runId: string, name: string, buckets: number, range: StepRange = {}): SeriesBucket[] {
+  readSeriesBuckets(
+    runId: string,
+    name: string,
+    buckets: number,
+    range: StepRange = {},
+    source: BucketSource = 'lod',
+  ): SeriesBucket[] {
     const sid = this.series.seriesId(runId, name);
     if (sid === undefined) return [];
-    return this.buckets.read(sid, buckets, range.fromStep, range.toStep);
+    return this.buckets.read(sid, buckets, range.fromStep, range.toStep, source);
   }
 
   /** The run's whole metric history, by series then step, streamed; finish iterating before writing. */

@@ -8,6 +8,7 @@
  */
 import type Database from 'better-sqlite3';
 import { UserError } from '../../shared/errors';
+import { LodWriter } from './lod';
 
 /** 'NLAB': marks a file as a NormLab database (PRAGMA application_id). */
 export const APPLICATION_ID = 0x4e4c4142;
@@ -211,6 +212,37 @@ export const MIGRATIONS: readonly Migration[] = [
             || substr(name, 12 + instr(substr(name, 12), '/'))
           WHERE substr(name, 1, 11) = 'probe/cost/' AND instr(substr(name, 12), '/') > 1;
       `);
+    },
+  },
+  {
+    name: 'level-of-detail aggregates of the points',
+    up(db) {
+      // The table as written here stays; its rows are built by lod.ts's current code, which defines
+      // them: a later change of what a row holds must append a migration that rebuilds them.
+      db.exec(`
+        -- Per series, level (log2 of the block width in steps) and block (step >> level): point
+        -- count, count and sum of the finite values, min and max finite value with the first step
+        -- each occurs at, and the last point; (value, nf) pairs as in points (nonFinite.ts).
+        CREATE TABLE point_lod (
+          series_id INTEGER NOT NULL REFERENCES series (id) ON DELETE CASCADE,
+          level INTEGER NOT NULL,
+          block INTEGER NOT NULL,
+          n INTEGER NOT NULL,
+          fn INTEGER NOT NULL,
+          sum REAL,
+          min_step INTEGER,
+          min_value REAL,
+          min_nf INTEGER,
+          max_step INTEGER,
+          max_value REAL,
+          max_nf INTEGER,
+          last_step INTEGER NOT NULL,
+          last_value REAL,
+          last_nf INTEGER NOT NULL,
+          PRIMARY KEY (series_id, level, block)
+        ) WITHOUT ROWID;
+      `);
+      new LodWriter(db).rebuildAll();
     },
   },
 ];

@@ -11,6 +11,7 @@ import type Database from 'better-sqlite3';
 import type { MetricPoint } from '../../shared/events';
 import type { SeriesStats } from '../../shared/api';
 import type { MetricRow, SeriesSummary } from '../../shared/runTypes';
+import { LodWriter } from './lod';
 import { DECODE_SQL, decodeValue, encodeValue } from './nonFinite';
 import type { RunsRepo } from './runs';
 import { notFound } from './runs';
@@ -31,6 +32,14 @@ export interface StepRange {
 export interface SeriesData {
   steps: Float64Array;
   values: Float64Array;
+}
+
+export interface SeriesRepoOptions {
+  /**
+   * Keep the level-of-detail blocks (lod.ts) with every write (default true); false only to measure
+   * what they cost (the store benchmark): reads from a database written so are wrong.
+   */
+  lod?: boolean;
 }
 
 export interface AppendOptions {
@@ -91,6 +100,7 @@ function prepareStatements(db: Database.Database) {
 export class SeriesRepo {
   private readonly sql: ReturnType<typeof prepareStatements>;
   private readonly summary: SeriesSummaryRepo;
+  private readonly lod: LodWriter | undefined;
   /** runId -> series name -> series id; only ids known to be committed. */
   private readonly ids = new Map<string, Map<string, number>>();
   private readonly appendTx: (
@@ -104,9 +114,11 @@ export class SeriesRepo {
   constructor(
     db: Database.Database,
     private readonly runs: RunsRepo,
+    options: SeriesRepoOptions = {},
   ) {
     this.sql = prepareStatements(db);
     this.summary = new SeriesSummaryRepo(db);
+    this.lod = (options.lod ?? true) ? new LodWriter(db) : undefined;
     // IMMEDIATE: take the write lock at BEGIN; a deferred transaction that reads (series ids) before
     // writing could fail with SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry.
     const tx = db.transaction(this.insertPoints.bind(this));
@@ -162,6 +174,7 @@ export class SeriesRepo {
       }
     }
     this.summary.apply(batch);
+    if (this.lod) for (const [sid, a] of batch.bySeries) this.lod.refresh(sid, a.lo, a.hi);
     if (lastStep !== undefined) this.runs.updateLastStep(runId, lastStep);
   }
 
@@ -223,7 +236,10 @@ export class SeriesRepo {
   /** Deletes the run's points after `step` (call inside a transaction with the matching run update). */
   truncateAfter(runId: string, step: number): number {
     const deleted = this.sql.truncate.run(runId, step).changes;
-    if (deleted > 0) this.summary.recomputeRun(runId);
+    if (deleted > 0) {
+      this.summary.recomputeRun(runId);
+      this.lod?.truncateRun(runId, step);
+    }
     return deleted;
   }
 

@@ -23,6 +23,9 @@ interface Accumulator {
   max: number | null;
   /** Steps strictly increasing within the batch. */
   ordered: boolean;
+  /** Smallest and largest step of the batch (the range whose level-of-detail blocks change). */
+  lo: number;
+  hi: number;
 }
 
 /** One batch's points, summarized per series id while they are inserted. */
@@ -41,11 +44,17 @@ export class BatchSummary {
         min: finite ? value : null,
         max: finite ? value : null,
         ordered: true,
+        lo: step,
+        hi: step,
       });
       return;
     }
     a.n++;
-    if (step <= a.last) a.ordered = false;
+    if (step <= a.last) {
+      a.ordered = false;
+      if (step < a.lo) a.lo = step;
+    }
+    if (step > a.hi) a.hi = step;
     a.last = step;
     a.lastValue = value;
     if (finite) {

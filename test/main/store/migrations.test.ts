@@ -132,7 +132,7 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
     const path = join(temp.dir(), 'v3.sqlite');
     v3Database(path);
     const db = new Database(path);
-    expect(migrate(db)).toEqual([4]);
+    expect(migrate(db)).toEqual([4, 5]);
     const series = db
       .prepare(
         'SELECT name, points, first_step, last_step, last_value, last_nf, min_value, max_value FROM series ORDER BY name',

@@ -2,12 +2,15 @@
  * `npm run bench`: training throughput of vgg-mini (batch 128) with and without BatchNorm on each
  * available backend (wasm with every core, then with one), next to the PyTorch peer measured in the
  * same invocation (on one thread, then on every core), as ratios.
+ * Then the store's chart read of 10 series x 1,000,000 points, raw scan against level-of-detail
+ * blocks, and their append overhead (src/main/store/lodBench.ts, started by path; skip: --no-store).
  * `npm run bench -- --json` prints one JSON document instead. Not a test: no timing is asserted.
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { appBenches, runAppBench } from './appBench';
+import { runStoreBench } from './storeBench';
 import { BACKENDS, type BackendName } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
 import { runBenchmark } from '../../api/benchmark';
@@ -29,6 +32,7 @@ interface BenchOptions {
   app: boolean;
   appSeconds: string;
   training: boolean;
+  store: boolean;
 }
 
 export async function benchMain(argv: string[]): Promise<number> {
@@ -51,6 +55,7 @@ export async function benchMain(argv: string[]): Promise<number> {
     .option('--probe-steps <n>', 'steps with and without probes in the overhead measurement', '3')
     .option('--no-training', 'skip the training throughput and probe-overhead figures')
     .option('--no-app', "skip the app's runs-table paint and live-latency figures (Chromium)")
+    .option('--no-store', "skip the store's 10 x 1M chart read and append-overhead figures")
     .option('--app-seconds <n>', 'how long the live-latency benchmark streams a run', '40')
     .exitOverride();
   program.parse(argv, { from: 'user' });
@@ -76,8 +81,18 @@ export async function benchMain(argv: string[]): Promise<number> {
       app[bench.name] = await runAppBench(root, bench, Boolean(opts.json));
     }
   }
+  let store: unknown;
+  if (opts.store) {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    if (!opts.json) process.stdout.write('\n');
+    store = await runStoreBench(root, Boolean(opts.json));
+  }
   if (opts.json) {
-    const doc = { ...(training ? benchJson(training) : {}), ...(opts.app ? { app } : {}) };
+    const doc = {
+      ...(training ? benchJson(training) : {}),
+      ...(opts.app ? { app } : {}),
+      ...(opts.store ? { store } : {}),
+    };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }
   return 0;
