@@ -1,16 +1,17 @@
 /**
- * The app's benchmarks, run by `npm run bench` after the training figures: the runs table's first
- * paint with 10,000 stored runs, and the live view's metric-to-drawn latency with every probe panel
- * open (bench/runsTablePaint.ts and bench/liveLatency.ts, each against `normlab serve` in Debian's
- * Chromium). Each runs as its own process so that its browser and server never share this one's
- * event loop with the training benchmark.
+ * The benchmarks `npm run bench` runs as scripts of the checkout, after the training figures: the
+ * app's (the runs table's first paint with 10,000 stored runs, and the live view's metric-to-drawn
+ * latency with every probe panel open: bench/runsTablePaint.ts and bench/liveLatency.ts, each against
+ * `normlab serve` in Debian's Chromium) and the store's (src/main/store/lodBench.ts: the host layer
+ * does not open the store itself). Each runs as its own process so that its browser, server or
+ * database never shares this one's event loop with the training benchmark.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface AppBench {
-  name: 'runsTablePaint' | 'liveLatency';
+  name: string;
   script: string;
   args: string[];
 }
@@ -22,15 +23,17 @@ export function appBenches(liveSeconds: number): AppBench[] {
   ];
 }
 
+export const STORE_BENCH: AppBench = { name: 'store', script: 'src/main/store/lodBench.ts', args: [] };
+
 /**
- * Runs one app benchmark from the repository at `root` under tsx. With `json`, returns its parsed
+ * Runs one benchmark script from the repository at `root` under tsx. With `json`, returns its parsed
  * JSON result (or `{ error }` naming why it could not run); otherwise its lines go to stdout as
  * they come.
  */
 export function runAppBench(root: string, bench: AppBench, json: boolean): Promise<unknown> {
   const script = join(root, bench.script);
   if (!existsSync(script)) {
-    return Promise.resolve({ error: `${script} is missing (the app benchmarks run from a checkout)` });
+    return Promise.resolve({ error: `${script} is missing (these benchmarks run from a checkout)` });
   }
   const args = ['--import', 'tsx', script, ...bench.args, ...(json ? ['--json'] : [])];
   const child = spawn(process.execPath, args, {

@@ -9,8 +9,7 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appBenches, runAppBench } from './appBench';
-import { runStoreBench } from './storeBench';
+import { appBenches, runAppBench, STORE_BENCH } from './appBench';
 import { BACKENDS, type BackendName } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
 import { runBenchmark } from '../../api/benchmark';
@@ -85,7 +84,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   if (opts.store) {
     const root = fileURLToPath(new URL('../..', import.meta.url));
     if (!opts.json) process.stdout.write('\n');
-    store = await runStoreBench(root, Boolean(opts.json));
+    store = await runAppBench(root, STORE_BENCH, Boolean(opts.json));
   }
   if (opts.json) {
     const doc = {
