@@ -7,6 +7,7 @@ import type { ApiEvent, RunDetail } from '../../../src/shared/api';
 import { setClient, type RendererClient } from '../../../src/renderer/src/api/client';
 import RunView from '../../../src/renderer/src/views/RunView.vue';
 import { createFakeChart } from './fakeChart';
+import { runRow } from '../runRows';
 
 vi.mock('../../../src/renderer/src/charts/echartsSetup', () => ({ createChart: () => createFakeChart() }));
 
@@ -45,17 +46,12 @@ function detail(status: RunDetail['run']['status']): RunDetail {
   };
   return {
     run,
-    row: {
+    row: runRow(0, {
       id: run.id,
       name: run.name,
       status,
-      network: 'vgg-tiny',
-      normalization: 'batch',
-      optimizer: 'sgd',
-      lr: 0.1,
       batchSize: 64,
       seed: 3,
-      dataset: 'cifar10',
       totalSteps: 600,
       lastStep: 120,
       backend: 'webgpu',
@@ -63,15 +59,8 @@ function detail(status: RunDetail['run']['status']): RunDetail {
       softwareDevice: true,
       createdAt: 0,
       startedAt: 0,
-      endedAt: null,
-      divergedAtStep: null,
-      error: null,
-      sweepId: null,
-      parentId: null,
-      tags: [],
-      notes: '',
       final: { trainLoss: 1.5, trainAccuracy: 0.4, testAccuracy: null },
-    },
+    }),
     series: [{ name: 'train/loss', firstStep: 1, lastStep: 120, points: 60, min: 1, max: 2, last: 1.5 }],
     probes: [],
     slices: [],

@@ -5,6 +5,7 @@ import { mount } from '@vue/test-utils';
 import type { ApiEvent, NormLabClient, RunDetail } from '../../../src/shared/api';
 import type { MetricPoint } from '../../../src/shared/events';
 import { useLiveRun } from '../../../src/renderer/src/components/live/useLiveRun';
+import { runRow } from '../runRows';
 
 function detail(over: Partial<RunDetail['run']> = {}): RunDetail {
   const run = {
@@ -29,33 +30,19 @@ function detail(over: Partial<RunDetail['run']> = {}): RunDetail {
   };
   return {
     run,
-    row: {
+    row: runRow(0, {
       id: 'r1',
       name: 'tiny',
       status: run.status,
-      network: 'vgg-tiny',
-      normalization: 'batch',
-      optimizer: 'sgd',
-      lr: 0.1,
       batchSize: 128,
       seed: 0,
-      dataset: 'cifar10',
       totalSteps: 100,
       lastStep: run.lastStep,
-      backend: 'wasm',
       device: 'cpu',
-      softwareDevice: false,
       createdAt: 0,
       startedAt: 0,
-      endedAt: null,
-      divergedAtStep: null,
-      error: null,
-      sweepId: null,
-      parentId: null,
-      tags: [],
-      notes: '',
       final: { trainLoss: 2, trainAccuracy: 0.1, testAccuracy: null },
-    },
+    }),
     series: [{ name: 'train/loss', firstStep: 1, lastStep: 40, points: 40, min: 1, max: 2, last: 1 }],
     probes: [],
     slices: [],
