@@ -13,6 +13,14 @@
 import { z } from 'zod';
 import { BACKENDS, NORMALIZATIONS, experimentSchema } from './config';
 import { anyNumber, backendInfoSchema, errorInfoSchema, runEventSchema } from './events';
+import {
+  EXPORT_FORMATS,
+  exportSizeSchema,
+  figureFileSchema,
+  figureSpecSchema,
+  plotFigureSchema,
+  templateInfoSchema,
+} from './plots';
 import { PROBE_NAMES, probeRecordSchema, type ProbeName } from './probes';
 import { RUN_LOG_LEVELS, RUN_STATUSES } from './runTypes';
 import { sliceSettingsSchema } from './slices';
@@ -503,6 +511,30 @@ export const API_METHODS = {
       })
       .strict(),
     z.array(storedProbeRecordSchema),
+  ),
+
+  // compare and figures (shared/plots.ts)
+  /** The series the runs have (for the compare view's metric picker): how many of the runs have each. */
+  'compare.metrics': method(
+    z.object({ runIds: z.array(id).min(1).max(200) }).strict(),
+    z.array(z.object({ name: z.string(), runs: z.number().int().positive() })),
+  ),
+  /** The paper figure templates, each with the stored runs that fill its slots by default. */
+  'figures.templates': method(empty, z.array(templateInfoSchema)),
+  /** A compare view or a filled template as data, read for panels about `width` pixels wide. */
+  'figures.build': method(
+    z.object({ spec: figureSpecSchema, width: z.number().int().min(50).max(10_000).default(800) }).strict(),
+    plotFigureSchema,
+  ),
+  /**
+   * A figure as a file: SVG/PDF (vector, text as text, fonts embedded in the PDF), PNG at `dpi`, or the
+   * plotted data as CSV/JSON; rendered in the main process in print style.
+   */
+  'figures.export': method(
+    z
+      .object({ spec: figureSpecSchema, format: z.enum(EXPORT_FORMATS), size: exportSizeSchema.prefault({}) })
+      .strict(),
+    figureFileSchema,
   ),
 
   // loss slices
