@@ -19,6 +19,7 @@ import { openStore } from './index';
 import { LodWriter } from './lod';
 import { RunsRepo } from './runs';
 import { SeriesRepo, type StoredPoint } from './series';
+import { SeriesSummaryRepo } from './seriesSummary';
 
 export interface StoreBenchResult {
   series: number;
@@ -45,36 +46,74 @@ function value(i: number, s: number): number {
   return Math.sin(i / 5000 + s) + ((i * 2654435761) % 1000) / 5000;
 }
 
-function fill(path: string, names: string[], points: number): string {
+/**
+ * A throwaway database of `runs` runs, each with the series `names` of `points` points (steps 0 ..
+ * points - 1), written with prepared multi-row inserts in one transaction; the level-of-detail blocks
+ * are not built (see buildLod). Returns the run ids in creation order.
+ */
+export function fillBenchDatabase(
+  path: string,
+  runs: number,
+  names: readonly string[],
+  points: number,
+): string[] {
   const store = openStore(path);
-  const run = store.createRun(experimentSchema.parse(CONFIG));
-  store.appendPoints(
-    run,
-    names.map((series) => ({ series, step: 0, value: 0 })),
-  );
+  const runIds: string[] = [];
+  for (let r = 0; r < runs; r++) {
+    const run = store.createRun(experimentSchema.parse({ ...CONFIG, name: `bench ${r}`, seed: r }));
+    store.appendPoints(
+      run,
+      names.map((series) => ({ series, step: 0, value: 0 })),
+    );
+    store.finish(run, 'completed');
+    runIds.push(run);
+  }
   store.close();
   const db = new Database(path);
   const chunk = 100;
   const insert = db.prepare(
     'INSERT OR REPLACE INTO points (series_id, step, value, nf, time) VALUES ' +
-      Array(chunk).fill('(?, ?, ?, 0, 0)').join(', '),
+      Array(chunk).fill('(?, ?, ?, 0, ?)').join(', '),
   );
-  const ids = db.prepare<[], number>('SELECT id FROM series ORDER BY name').pluck().all();
+  const series = db
+    .prepare<[], { id: number; name: string; run_id: string }>('SELECT id, name, run_id FROM series')
+    .all()
+    .sort((a, b) => runIds.indexOf(a.run_id) - runIds.indexOf(b.run_id) || a.name.localeCompare(b.name));
   db.transaction(() => {
-    const args = new Array<number>(chunk * 3);
-    ids.forEach((sid, s) => {
+    const args = new Array<number>(chunk * 4);
+    series.forEach(({ id: sid }, s) => {
       for (let i = 0; i < points; i += chunk) {
         for (let j = 0; j < chunk; j++) {
-          args[j * 3] = sid;
-          args[j * 3 + 1] = i + j;
-          args[j * 3 + 2] = value(i + j, s);
+          args[j * 4] = sid;
+          args[j * 4 + 1] = i + j;
+          args[j * 4 + 2] = value(i + j, s);
+          // One step per 10 ms of wall time, so a wall-time axis has something to show.
+          args[j * 4 + 3] = (i + j) * 10;
         }
         insert.run(args);
       }
     });
   })();
   db.close();
-  return run;
+  return runIds;
+}
+
+/**
+ * Builds the level-of-detail blocks (as migration 5 does) and brings the series summaries up to date
+ * after fillBenchDatabase's direct inserts.
+ */
+export function buildLod(path: string): void {
+  const db = new Database(path);
+  db.transaction(() => {
+    new LodWriter(db).rebuildAll();
+    const summaries = new SeriesSummaryRepo(db);
+    const runIds = db.prepare<[], string>('SELECT id FROM runs').pluck().all();
+    for (const id of runIds) summaries.recomputeRun(id);
+    db.prepare(
+      'UPDATE runs SET last_step = (SELECT max(last_step) FROM series WHERE series.run_id = runs.id)',
+    ).run();
+  })();
+  db.close();
 }
 
 function appendRate(dir: string, lod: boolean, points: number): number {
@@ -106,12 +145,10 @@ export function runStoreBench(series: number, points: number, width: number): St
     const path = join(dir, 'bench.sqlite');
     const names = Array.from({ length: series }, (_, i) => `metric/${i}`);
     let t = performance.now();
-    const run = fill(path, names, points);
+    const [run] = fillBenchDatabase(path, 1, names, points) as [string];
     const fillMs = performance.now() - t;
     t = performance.now();
-    const db = new Database(path);
-    db.transaction(() => new LodWriter(db).rebuildAll())();
-    db.close();
+    buildLod(path);
     const lodBuildMs = performance.now() - t;
     const store = openStore(path);
     const time = (source: 'raw' | 'lod'): number => {
