@@ -11,7 +11,7 @@ import {
 } from '../../../../src/shared/plots';
 
 /** Values String() must write in full to round-trip: thirds, tiny, huge, -0 and the non-finite. */
-const AWKWARD = [1 / 3, 2 / 3, 1e-300, 123456789.123456789, -0, Number.NaN, Infinity, -Infinity];
+const AWKWARD = [1 / 3, 2 / 3, 1e-300, 123456789.12345679, -0, Number.NaN, Infinity, -Infinity];
 
 const FIGURE: PlotFigure = plotFigureSchema.parse({
   title: 'a test figure',
@@ -86,14 +86,22 @@ function parseCsv(text: string): string[][] {
   let quoted = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((cell += '"'), i++);
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(cell), (cell = ''));
-    else if (c === '\n') (row.push(cell), rows.push(row), (row = []), (cell = ''));
-    else cell += c;
+    if (quoted && c === '"' && text[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (c === '"') {
+      quoted = !quoted;
+    } else if (!quoted && c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (!quoted && c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else {
+      cell += c;
+    }
   }
   return rows;
 }
