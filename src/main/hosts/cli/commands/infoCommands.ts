@@ -3,10 +3,10 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { ApiResult } from '../../../../shared/api';
 import type { BackendReport } from '../../../../shared/backends';
-import { UserError } from '../../../../shared/errors';
 import { RUN_STATUSES, type RunStatus } from '../../../../shared/runTypes';
 import { EXPORT_FORMATS, type ExportFormat } from '../../../api/runExport';
 import { withService, type DbOptions } from '../cliSession';
+import { cannotWrite } from '../outFile';
 import { dbOption, jsonOption, parseCount, parseThreads, threadsOption } from '../options';
 import { formatDuration } from '../progressView';
 import { formatTable } from '../table';
@@ -266,23 +266,6 @@ function writeFile(path: string, chunks: Iterable<string>): void {
   } finally {
     closeSync(fd);
   }
-}
-
-/** What a file-system error code means for a file being written. */
-const WRITE_ERRORS: Record<string, string> = {
-  ENOENT: 'its folder does not exist',
-  EISDIR: 'it is a folder',
-  ENOTDIR: 'a part of its path is a file, not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-};
-
-function cannotWrite(path: string, e: unknown): UserError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = (code && WRITE_ERRORS[code]) ?? code ?? (e as Error).message;
-  return new UserError('io', `cannot write ${path}: ${why}. Choose another --out file.`);
 }
 
 /** Writes to standard output, waiting when the pipe is full. */
