@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DebiasedEma, debiasedEma } from '../../../src/renderer/src/charts/ema';
-import { at } from '../../helpers/defined';
+import { DebiasedEma, debiasedEma, debiasedEmaValues } from '../../src/shared/ema';
+import { at } from '../helpers/defined';
 
 describe('debiased EMA', () => {
   it('starts at the first value and keeps a constant series constant', () => {
@@ -50,5 +50,15 @@ describe('debiased EMA', () => {
     ).toEqual([4, 9]);
     expect(() => new DebiasedEma(1)).toThrow(RangeError);
     expect(() => new DebiasedEma(-0.1)).toThrow(RangeError);
+  });
+
+  it('gives the same values over a typed array as over points', () => {
+    const values = [5, 1, NaN, 4, -2, 8];
+    const typed = debiasedEmaValues(Float64Array.from(values), 0.7);
+    const points = debiasedEma(
+      values.map((value, step) => ({ step, value })),
+      0.7,
+    );
+    expect(Array.from(typed)).toEqual(points.map((p) => p.value));
   });
 });

@@ -9,7 +9,12 @@
  * value is the first point itself. A NaN or +-Infinity is a gap: its output is NaN and it leaves the
  * state untouched, so the curve resumes after the gap from the values before it.
  */
-import type { ChartPoint } from './bucketSeries';
+
+/** A point of a series in step order (the renderer's ChartPoint has this shape). */
+export interface EmaPoint {
+  step: number;
+  value: number;
+}
 
 export class DebiasedEma {
   private m = 0;
@@ -39,7 +44,15 @@ export class DebiasedEma {
 }
 
 /** The debiased EMA of points in step order. */
-export function debiasedEma(points: readonly ChartPoint[], alpha: number): ChartPoint[] {
+export function debiasedEma(points: readonly EmaPoint[], alpha: number): EmaPoint[] {
   const ema = new DebiasedEma(alpha);
   return points.map((p) => ({ step: p.step, value: ema.push(p.value) }));
+}
+
+/** The debiased EMA of values in step order, as a typed array (a series of a million points). */
+export function debiasedEmaValues(values: ArrayLike<number>, alpha: number): Float64Array {
+  const ema = new DebiasedEma(alpha);
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = ema.push(values[i] as number);
+  return out;
 }
