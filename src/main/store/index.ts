@@ -50,6 +50,7 @@ import type { ThroughputMatch, ThroughputSample } from './throughputSamples';
 import { ThroughputRepo } from './throughputSamples';
 import type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series';
 import { SeriesRepo } from './series';
+import { SeriesTimesReader } from './seriesTimes';
 import type { SlicePointInput } from './sliceJobs';
 import { SliceJobsRepo } from './sliceJobs';
 import { toStoreError } from './sqliteErrors';
@@ -543,6 +544,44 @@ export class Store {
     }
     this.db.close();
     if (failure !== undefined) throw failure;
+  }
+
+  // Reads for compare views and figures (api/figures)
+
+  /**
+   * How many points of a series lie in the step range, and the first step among them (undefined if
+   * none, or no such series): what readChartSeries counts, for callers that fix the buckets themselves.
+   */
+  seriesRangeInfo(
+    runId: string,
+    name: string,
+    range: StepRange = {},
+  ): { points: number; firstStep: number | undefined } {
+    const sid = this.series.seriesId(runId, name);
+    if (sid === undefined) return { points: 0, firstStep: undefined };
+    return this.series.rangeInfo(sid, range);
+  }
+
+  /** When each of `steps` of the series was written (ms since the epoch); NaN where it has no point. */
+  readSeriesTimes(runId: string, name: string, steps: readonly number[]): Float64Array {
+    const sid = this.series.seriesId(runId, name);
+    if (sid === undefined) return new Float64Array(steps.length).fill(Number.NaN);
+    return this.seriesTimes().at(sid, steps);
+  }
+
+  /**
+   * The steps of the series' first and last point written within [fromMs, toMs] (ms since the epoch),
+   * by binary search over steps (time grows with step, see seriesTimes.ts); undefined if none was.
+   */
+  seriesStepRangeForTimes(runId: string, name: string, fromMs: number, toMs: number): StepRange | undefined {
+    const sid = this.series.seriesId(runId, name);
+    if (sid === undefined) return undefined;
+    return this.seriesTimes().stepRange(sid, fromMs, toMs);
+  }
+
+  private timesReader: SeriesTimesReader | undefined;
+  private seriesTimes(): SeriesTimesReader {
+    return (this.timesReader ??= new SeriesTimesReader(this.db));
   }
 
   /** Maps a failed write to the error a user can act on (unknown run, full disk, lock held). */
