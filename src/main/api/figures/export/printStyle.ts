@@ -1,65 +1,44 @@
 /**
- * The print look of exported figures: white background, the Okabe-Ito colour-blind-safe palette,
- * black text in DejaVu Sans (the font the PNG and PDF exports load and embed) and font sizes in points
- * chosen for the printed figure width. Sizes are converted to CSS pixels (96 per inch) because the SVG
- * is laid out in pixels and the PDF maps one SVG pixel to 0.75 pt, so an 8 pt label prints at 8 pt.
+ * The print look of exported figures (shared/plotLook.ts printLook: white background, the Okabe-Ito
+ * colour-blind-safe palette, black text in DejaVu Sans, the font the PNG and PDF exports load and
+ * embed, at sizes in points for the printed width) applied to any chart option. Figures built from a
+ * PlotFigure get the look from plotOption directly; this styles options written by hand. Sizes are
+ * CSS pixels (96 per inch): the SVG is laid out in pixels and the PDF maps one SVG pixel to 0.75 pt,
+ * so an 8 pt label prints at 8 pt.
  */
 import type { EChartsOption } from 'echarts';
 
-/** Common journal figure widths: one column is 3.3 in, two columns 7 in. */
-export const FIGURE_WIDTH_MM = { oneColumn: 3.3 * 25.4, twoColumn: 7 * 25.4 } as const;
+import { FIGURE_WIDTH_MM } from '../../../../shared/plots';
+import {
+  OKABE_ITO,
+  PRINT_FONT_FAMILY,
+  printFontSizesPt,
+  printLook,
+  type PrintFontSizesPt,
+} from '../../../../shared/plotLook';
+import {
+  CSS_PX_PER_INCH,
+  MM_PER_INCH,
+  PT_PER_INCH,
+  mmToPt,
+  mmToPx,
+  ptToPx,
+} from '../../../../shared/printUnits';
 
-export const MM_PER_INCH = 25.4;
-/** CSS pixels per inch: the unit of ECharts' SVG and of resvg's "original" size. */
-export const CSS_PX_PER_INCH = 96;
-export const PT_PER_INCH = 72;
-
-/** The family the exports render and embed; the SVG names it so that every text element resolves. */
-export const PRINT_FONT_FAMILY = 'DejaVu Sans';
-
-/**
- * Okabe & Ito (2008), distinguishable under the common colour-vision deficiencies. Ordered for lines
- * on white: the strong blue and vermillion first, the pale yellow (hard to see on white) last but one.
- */
-export const OKABE_ITO: readonly string[] = [
-  '#0072B2', // blue
-  '#D55E00', // vermillion
-  '#009E73', // bluish green
-  '#CC79A7', // reddish purple
-  '#E69F00', // orange
-  '#56B4E9', // sky blue
-  '#F0E442', // yellow
-  '#000000', // black
-];
-
-export interface PrintFontSizesPt {
-  /** Tick labels and legend entries. */
-  tick: number;
-  /** Axis names. */
-  axisName: number;
-  /** Panel titles. */
-  title: number;
-}
-
-/**
- * Font sizes for a figure printed at widthMm: journals ask for 7-9 pt in a one-column figure; a
- * two-column figure is read from further away relative to its size, so one point more.
- */
-export function printFontSizesPt(widthMm: number): PrintFontSizesPt {
-  return widthMm <= 100 ? { tick: 7, axisName: 8, title: 9 } : { tick: 8, axisName: 9, title: 10 };
-}
-
-export function ptToPx(pt: number): number {
-  return (pt * CSS_PX_PER_INCH) / PT_PER_INCH;
-}
-
-export function mmToPx(mm: number): number {
-  return (mm * CSS_PX_PER_INCH) / MM_PER_INCH;
-}
-
-export function mmToPt(mm: number): number {
-  return (mm * PT_PER_INCH) / MM_PER_INCH;
-}
+// The palette, font, sizes and units live in shared, where plotOption's print look uses them too.
+export {
+  CSS_PX_PER_INCH,
+  FIGURE_WIDTH_MM,
+  MM_PER_INCH,
+  OKABE_ITO,
+  PRINT_FONT_FAMILY,
+  PT_PER_INCH,
+  mmToPt,
+  mmToPx,
+  printFontSizesPt,
+  ptToPx,
+  type PrintFontSizesPt,
+};
 
 /** The SVG canvas for a figure of the given printed size, in whole CSS pixels. */
 export function figureSizePx(size: { widthMm: number; heightMm: number }): {
@@ -95,25 +74,26 @@ function merge(base: unknown, over: unknown): unknown {
  * not have would make ECharts draw one).
  */
 export function printStyle(widthMm: number): { base: EChartsOption; components: EChartsOption } {
-  const pt = printFontSizesPt(widthMm);
-  const text = { fontFamily: PRINT_FONT_FAMILY, color: '#000000' };
+  const look = printLook(widthMm);
+  const text = { fontFamily: look.fontFamily, color: look.text };
+  const line = { lineStyle: { color: look.axis, width: look.axisWidth } };
   const axis = {
-    axisLabel: { ...text, fontSize: ptToPx(pt.tick) },
-    nameTextStyle: { ...text, fontSize: ptToPx(pt.axisName) },
-    axisLine: { lineStyle: { color: '#000000', width: ptToPx(0.5) } },
-    axisTick: { lineStyle: { color: '#000000', width: ptToPx(0.5) } },
-    splitLine: { lineStyle: { color: '#dddddd', width: ptToPx(0.4) } },
+    axisLabel: { ...text, fontSize: look.fontSize.tick },
+    nameTextStyle: { ...text, fontSize: look.fontSize.axisName },
+    axisLine: line,
+    axisTick: line,
+    splitLine: { lineStyle: { color: look.splitLine, width: look.axisWidth * 0.8 } },
   };
   return {
     base: {
       animation: false,
-      backgroundColor: '#ffffff',
-      color: [...OKABE_ITO],
-      textStyle: { ...text, fontSize: ptToPx(pt.tick) },
+      backgroundColor: look.background,
+      color: [...look.palette],
+      textStyle: { ...text, fontSize: look.fontSize.tick },
     },
     components: {
-      title: { textStyle: { ...text, fontSize: ptToPx(pt.title), fontWeight: 'bold' } },
-      legend: { textStyle: { ...text, fontSize: ptToPx(pt.tick) } },
+      title: { textStyle: { ...text, fontSize: look.fontSize.title, fontWeight: 'bold' } },
+      legend: { textStyle: { ...text, fontSize: look.fontSize.tick } },
       xAxis: axis,
       yAxis: axis,
     },
@@ -132,7 +112,7 @@ export function applyPrintStyle(option: EChartsOption, widthMm: number): ECharts
   for (const [key, style] of Object.entries(components)) {
     if (out[key] !== undefined) out[key] = merge(style, out[key]);
   }
-  const lineStyle = { width: ptToPx(1) };
+  const lineStyle = { width: printLook(widthMm).lineWidth };
   const series = styled.series;
   if (series !== undefined) {
     const withLine = (s: unknown): unknown =>
