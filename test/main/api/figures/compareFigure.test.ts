@@ -230,6 +230,18 @@ describe('buildCompareFigure: diverged and missing runs', () => {
     expect(at(line.y, 40)).toBeCloseTo(wave(1)(40), 12);
   });
 
+  it('ends a group whose runs all diverged where its last run did', () => {
+    const ids = [30, 45].map((step, seed) =>
+      writeRun(store, {
+        series: { 'train/loss': pointsOf(0, step - 1, wave(seed)).concat([[step, Number.NaN]]) },
+        status: 'diverged',
+        divergedAtStep: step,
+      }),
+    );
+    const line = at(panelOf(build({ runIds: ids, groupBy: ['model.network'] })).lines, 0);
+    expect(line.end).toEqual({ x: 44, y: wave(1)(44), step: 45, text: 'diverged @ step 45' });
+  });
+
   it('leaves out runs without the series, naming them in a note', () => {
     const a = writeRun(store, {
       series: { 'train/loss': pointsOf(0, 9, wave(1)), 'test/loss': pointsOf(0, 9, wave(3)) },
