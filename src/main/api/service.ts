@@ -18,6 +18,7 @@ import type { ApiHandlers, ApiSession } from './dispatch';
 import { EventHub } from './eventHub';
 import { storedExperiment } from './experimentBuilder';
 import { chartHandlers } from './handlers/chartHandlers';
+import { figureHandlers } from './handlers/figureHandlers';
 import { machineHandlers } from './handlers/machineHandlers';
 import { runBrowserHandlers } from './handlers/runBrowserHandlers';
 import { lifecycleHandlers } from './handlers/runLifecycleHandlers';
@@ -100,6 +101,7 @@ export function createNormLabService(options: NormLabServiceOptions): NormLabSer
     ...runBrowserHandlers(ctx),
     ...chartHandlers(ctx),
     ...sliceHandlers(ctx),
+    ...figureHandlers(ctx),
   };
   adoptQueuedRuns(ctx);
 
