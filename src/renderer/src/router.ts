@@ -44,6 +44,15 @@ export function createAppRouter() {
       },
       { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue') },
       { path: '/runs/:id', name: 'run', component: runView, props: true },
+      // ?runs=a,b&m=train/loss,... : the whole compare view is in the query (components/compare/compareQuery.ts).
+      { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
+      { path: '/figures', name: 'figures', component: () => import('./views/FiguresView.vue') },
+      {
+        path: '/figures/:template',
+        name: 'figure',
+        component: () => import('./views/FiguresView.vue'),
+        props: true,
+      },
       { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
