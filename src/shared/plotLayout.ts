@@ -37,12 +37,27 @@ export interface FigureLayout {
   caption: { top: number; lines: string[]; lineHeight: number } | null;
 }
 
-/** Average glyph width over font size for sans-serif text (DejaVu Sans is wide: about 0.55-0.64). */
-const CHAR_EM = 0.6;
+/**
+ * Advance widths of DejaVu Sans (the exports' font), in thousandths of an em, for ASCII 32..126 (read
+ * from DejaVuSans.ttf). Screen fonts are mostly narrower, so text measured so fits there too.
+ */
+// prettier-ignore
+const DEJAVU_ASCII = [
+  318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636,
+  636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775,
+  752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390,
+  337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612,
+  635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+];
+/** Other characters (Greek, arrows, accented letters): about as wide as the wide Latin capitals. */
+const OTHER_WIDTH = 840;
 const LINE = 1.3;
 
+/** The width of a line of regular text in px, as DejaVu Sans sets it (no kerning). */
 export function textWidthPx(text: string, fontSize: number): number {
-  return text.length * fontSize * CHAR_EM;
+  let units = 0;
+  for (const ch of text) units += DEJAVU_ASCII[(ch.codePointAt(0) ?? 0) - 32] ?? OTHER_WIDTH;
+  return (units / 1000) * fontSize;
 }
 
 /** `text` broken at spaces into lines of at most `width` px (a longer word keeps a line of its own). */
@@ -65,7 +80,7 @@ export function wrapText(text: string, fontSize: number, width: number): string[
 /** Legend metrics shared by the layout and the option. */
 export function legendMetrics(look: PlotLook): { itemWidth: number; itemHeight: number; itemGap: number } {
   const fs = look.fontSize.tick;
-  return { itemWidth: Math.round(fs * 2), itemHeight: Math.round(fs * 0.9), itemGap: Math.round(fs) };
+  return { itemWidth: Math.round(fs * 2), itemHeight: Math.round(fs * 0.9), itemGap: Math.round(fs * 0.8) };
 }
 
 function legendRows(labels: readonly string[], look: PlotLook, width: number): number {

@@ -26,6 +26,7 @@ import {
   figureLayout,
   figureTitleSize,
   legendMetrics,
+  textWidthPx,
   naturalHeight,
   type Box,
   type LayoutInput,
@@ -400,7 +401,17 @@ export function plotOption(
     const { itemWidth, itemHeight, itemGap } = legendMetrics(look);
     option.legend = {
       type: options.zoom ? 'scroll' : 'plain',
-      data: legend.map((e) => ({ name: e.name, icon: e.icon })),
+      // Each entry as wide as the layout reckoned it (ECharts measures text without the font at hand,
+      // narrower than DejaVu Sans draws it), so entries neither overlap nor wrap other than planned.
+      // A text box's width counts in ECharts' layout only when the box is drawn: lineHeight does that.
+      data: legend.map((e) => ({
+        name: e.name,
+        icon: e.icon,
+        textStyle: {
+          width: Math.ceil(textWidthPx(e.name, look.fontSize.tick)),
+          lineHeight: Math.round(look.fontSize.tick * 1.2),
+        },
+      })),
       left: layout.panels[0]?.box.left ?? 0,
       top: layout.legend.top,
       width: layout.legend.width,

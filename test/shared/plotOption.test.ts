@@ -4,7 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { renderSvg } from '../../src/main/api/figures/export';
+import PDFDocument from 'pdfkit';
+
+import { findFigureFont, renderSvg } from '../../src/main/api/figures/export';
 import { figureHeightPx, plotOption, type PlotOptions } from '../../src/shared/plotOption';
 import { printLook, screenLook, type PlotLook } from '../../src/shared/plotLook';
 import type { PlotFigure } from '../../src/shared/plots';
@@ -359,6 +361,57 @@ describe('plotOption layout', () => {
     const caption = all.find((t) => t.content === 'Caption text.');
     expect(caption?.y).toBeGreaterThan(Math.max(...rects.map((r) => r.bottom)));
     expect(all.find((t) => t.content === 'A figure')?.y).toBeLessThan(Math.min(...rects.map((r) => r.top)));
+  });
+
+  it('sets legend entries apart, as wide as DejaVu Sans draws their text, wrapping to rows', () => {
+    const font = findFigureFont();
+    expect(font, 'DejaVu Sans is installed (fonts-dejavu-core)').not.toBeNull();
+    const doc = new PDFDocument({ font: font?.regular });
+    const widthPx = (t: string) => doc.fontSize(LOOK.fontSize.tick).widthOfString(t);
+    const labels = Array.from({ length: 10 }, (_, k) => `lr=${(k + 1) / 1000} WWW (n=${k + 10})`);
+    const lines = labels.map((label, k) => line(String(k), decay(10, k + 1), { label, color: k }));
+    const { text, svg, width } = draw(figure([panel('p', lines)]), {}, LOOK, 400);
+    const entries = texts(text).filter((t) => labels.includes(t.content));
+    expect(entries).toHaveLength(labels.length);
+    const icons = allElements(svg, 'path')
+      .filter((p) => p.attrs['ecmeta_ssr_type'] === 'legend' && p.attrs['fill'] !== 'none')
+      .map((p) => place(`transform="${p.attrs['transform'] ?? ''}"`));
+    const rows = [...new Set(entries.map((e) => Math.round(e.y)))];
+    expect(rows.length).toBeGreaterThan(1);
+    for (const row of rows) {
+      const inRow = entries.filter((e) => Math.round(e.y) === row).sort((a, b) => a.x - b.x);
+      for (const e of inRow) expect(e.x + widthPx(e.content)).toBeLessThanOrEqual(width);
+      for (let i = 1; i < inRow.length; i++) {
+        const prev = inRow[i - 1] as SvgText;
+        const next = inRow[i] as SvgText;
+        // The next entry's icon starts after the previous entry's text ends.
+        const icon = icons
+          .filter((c) => c.x < next.x && c.x > prev.x && Math.abs(c.y - next.y) < LOOK.fontSize.tick)
+          .map((c) => c.x);
+        expect(icon).toHaveLength(1);
+        expect(prev.x + widthPx(prev.content)).toBeLessThan(icon[0] as number);
+      }
+    }
+  });
+
+  it('wraps the caption to the width, in lines under one another', () => {
+    const font = findFigureFont();
+    expect(font, 'DejaVu Sans is installed (fonts-dejavu-core)').not.toBeNull();
+    const doc = new PDFDocument({ font: font?.regular });
+    const widthPx = (t: string) => doc.fontSize(LOOK.fontSize.tick).widthOfString(t);
+    const words = Array.from({ length: 60 }, (_, i) => `word${i}`);
+    const fig = figure([panel('p', [line('a', decay(10))], { notes: ['smoothing: alpha 0.9'] })], {
+      caption: words.join(' '),
+    });
+    const { text, width } = draw(fig, { caption: true }, LOOK, 300);
+    const lines = texts(text).filter((t) => /word\d/.test(t.content));
+    expect(lines.length).toBeGreaterThan(3);
+    expect(lines.flatMap((l) => l.content.split(' '))).toEqual(words);
+    for (const l of lines) expect(l.x + widthPx(l.content)).toBeLessThanOrEqual(width);
+    const ys = lines.map((l) => l.y);
+    for (let i = 1; i < ys.length; i++) expect(ys[i]).toBeGreaterThan(ys[i - 1] as number);
+    const note = texts(text).find((t) => t.content === 'Panel p: smoothing: alpha 0.9');
+    expect(note?.y).toBeGreaterThan(ys[ys.length - 1] as number);
   });
 
   it('names every text in the print font', () => {
