@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { isUserError } from '../../../shared/errors';
 import { registerDataCommands } from './commands/dataCommands';
+import { registerFigureCommands } from './commands/figureCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerInfoCommands } from './commands/infoCommands';
 import { registerSettingsCommands } from './commands/settingsCommands';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerRunCommands(program);
   registerInfoCommands(program);
+  registerFigureCommands(program);
   registerDataCommands(program);
   registerSettingsCommands(program);
   registerSliceCommands(program);

@@ -9,6 +9,7 @@ import {
   templateSpecSchema,
   type PlotFigure,
 } from '../../../../src/shared/plots';
+import { csvRows } from '../../../helpers/csvRows';
 
 /** Values String() must write in full to round-trip: thirds, tiny, huge, -0 and the non-finite. */
 const AWKWARD = [1 / 3, 2 / 3, 1e-300, 123456789.12345679, -0, Number.NaN, Infinity, -Infinity];
@@ -78,36 +79,8 @@ const FIGURE: PlotFigure = plotFigureSchema.parse({
   ],
 });
 
-/** A minimal RFC 4180 reader (quoted cells with doubled quotes), independent of the writer. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (!quoted && c === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else {
-      cell += c;
-    }
-  }
-  return rows;
-}
-
 describe('figureCsv', () => {
-  const rows = parseCsv(figureCsv(FIGURE));
+  const rows = csvRows(figureCsv(FIGURE));
   const [header, ...body] = rows;
   const col = (name: (typeof FIGURE_CSV_COLUMNS)[number]): number => header?.indexOf(name) ?? -1;
 

@@ -20,6 +20,7 @@ import {
   type PlotFigure,
 } from '../../../../src/shared/plots';
 import { mmToPt } from '../../../../src/shared/printUnits';
+import { csvRecords } from '../../../helpers/csvRows';
 import { seedFigureRuns } from '../../../helpers/figureRuns';
 import { tempDirs } from '../../../helpers/tempDirs';
 import { userErrorOf } from '../../../helpers/userError';
@@ -86,35 +87,6 @@ async function exported(spec: FigureSpec, format: ExportFormat, size: object = {
   return bytes;
 }
 
-/** RFC 4180 rows, quoted cells with doubled quotes. */
-function parseCsv(text: string): Record<string, string>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (!quoted && c === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else {
-      cell += c;
-    }
-  }
-  const [header = [], ...body] = rows;
-  return body.map((r) => Object.fromEntries(header.map((h, k) => [h, r[k] ?? ''])));
-}
-
 function stored(runId: string): { steps: number[]; values: number[] } {
   const s = store.readSeries(runId, 'train/loss');
   return { steps: [...s.steps], values: [...s.values] };
@@ -167,7 +139,7 @@ describe('exportFigure of a compare of two runs', () => {
   });
 
   it('writes CSV rows that parse back to the stored steps and values', async () => {
-    const rows = parseCsv((await exported(compare(), 'csv')).toString('utf8'));
+    const rows = csvRecords((await exported(compare(), 'csv')).toString('utf8'));
     for (const runId of [runA, runB]) {
       const mine = rows.filter((r) => r['run_ids'] === runId && r['role'] === 'line');
       expect(mine.map((r) => Number(r['step']))).toEqual(stored(runId).steps);
@@ -243,7 +215,7 @@ describe('exportFigure of a paper figure template', () => {
     expect(allElements(parseSvg(text), 'text').length).toBeGreaterThan(figure.panels.length);
     const xml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     for (const p of figure.panels) expect(text).toContain(`>${xml(p.title)}</text>`);
-    const rows = parseCsv((await exported(spec, 'csv')).toString('utf8'));
+    const rows = csvRecords((await exported(spec, 'csv')).toString('utf8'));
     for (const p of figure.panels) {
       const points = p.lines.reduce((n, l) => n + l.x.length, 0);
       expect(rows.filter((r) => r['panel'] === p.key)).toHaveLength(points);
