@@ -2,8 +2,8 @@
  * The benchmarks `npm run bench` runs as scripts of the checkout, after the training figures: the
  * app's (the runs table's first paint with 10,000 stored runs, and the live view's metric-to-drawn
  * latency with every probe panel open: bench/runsTablePaint.ts and bench/liveLatency.ts, each against
- * `normlab serve` in Debian's Chromium) and the store's (src/main/store/lodBench.ts: the host layer
- * does not open the store itself). Each runs as its own process so that its browser, server or
+ * `normlab serve` in Debian's Chromium), the store's (src/main/store/lodBench.ts: the host layer
+ * does not open the store itself) and the figure export's (bench/figureExport.ts). Each runs as its own process so that its browser, server or
  * database never shares this one's event loop with the training benchmark.
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +24,9 @@ export function appBenches(liveSeconds: number): AppBench[] {
 }
 
 export const STORE_BENCH: AppBench = { name: 'store', script: 'src/main/store/lodBench.ts', args: [] };
+
+/** A six-panel paper figure exported as PDF and as PNG at 300 DPI (bench/figureExport.ts). */
+export const EXPORT_BENCH: AppBench = { name: 'export', script: 'bench/figureExport.ts', args: [] };
 
 /**
  * Runs one benchmark script from the repository at `root` under tsx. With `json`, returns its parsed

@@ -4,12 +4,14 @@
  * same invocation (on one thread, then on every core), as ratios.
  * Then the store's chart read of 10 series x 1,000,000 points, raw scan against level-of-detail
  * blocks, and their append overhead (src/main/store/lodBench.ts, started by path; skip: --no-store).
+ * Last, the time to export a six-panel paper figure as PDF and as PNG at 300 DPI
+ * (bench/figureExport.ts; skip: --no-export).
  * `npm run bench -- --json` prints one JSON document instead. Not a test: no timing is asserted.
  */
 import { Command } from 'commander';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appBenches, runAppBench, STORE_BENCH } from './appBench';
+import { appBenches, EXPORT_BENCH, runAppBench, STORE_BENCH } from './appBench';
 import { BACKENDS, type BackendName } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
 import { runBenchmark } from '../../api/benchmark';
@@ -32,6 +34,7 @@ interface BenchOptions {
   appSeconds: string;
   training: boolean;
   store: boolean;
+  export: boolean;
 }
 
 export async function benchMain(argv: string[]): Promise<number> {
@@ -55,6 +58,7 @@ export async function benchMain(argv: string[]): Promise<number> {
     .option('--no-training', 'skip the training throughput and probe-overhead figures')
     .option('--no-app', "skip the app's runs-table paint and live-latency figures (Chromium)")
     .option('--no-store', "skip the store's 10 x 1M chart read and append-overhead figures")
+    .option('--no-export', 'skip the six-panel figure export times (PDF, PNG at 300 DPI)')
     .option('--app-seconds <n>', 'how long the live-latency benchmark streams a run', '40')
     .exitOverride();
   program.parse(argv, { from: 'user' });
@@ -86,11 +90,18 @@ export async function benchMain(argv: string[]): Promise<number> {
     if (!opts.json) process.stdout.write('\n');
     store = await runAppBench(root, STORE_BENCH, Boolean(opts.json));
   }
+  let figureExport: unknown;
+  if (opts.export) {
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    if (!opts.json) process.stdout.write('\n');
+    figureExport = await runAppBench(root, EXPORT_BENCH, Boolean(opts.json));
+  }
   if (opts.json) {
     const doc = {
       ...(training ? benchJson(training) : {}),
       ...(opts.app ? { app } : {}),
       ...(opts.store ? { store } : {}),
+      ...(opts.export ? { export: figureExport } : {}),
     };
     process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
   }

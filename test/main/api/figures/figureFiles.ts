@@ -1,7 +1,7 @@
 /**
  * Readers for exported figure files, enough to check them without a viewer: SVG series paths (via
  * fast-xml-parser), PNG header and image data (PNG chunks and zlib), PDF page boxes and content
- * streams (PDF objects and zlib). Shared by the export tests and the timing script.
+ * streams (PDF objects and zlib). Shared by the export tests and the export benchmark.
  */
 import { inflateSync } from 'node:zlib';
 import { XMLParser } from 'fast-xml-parser';
@@ -137,45 +137,5 @@ export function twoSeriesOption(a: number[], b: number[]): EChartsOption {
       { type: 'line', name: 'a', showSymbol: false, data: a.map((y, x) => [x, y]) },
       { type: 'line', name: 'b', showSymbol: false, data: b.map((y, x) => [x, y]) },
     ],
-  };
-}
-
-/** Six line-chart panels in a 3 x 2 layout of grids, `points` per series, three series a panel. */
-export function sixPanelOption(points: number): EChartsOption {
-  const grids = Array.from({ length: 6 }, (_, i) => ({
-    left: `${(i % 3) * 33.3 + 5}%`,
-    top: `${Math.floor(i / 3) * 50 + 10}%`,
-    width: '25%',
-    height: '32%',
-  }));
-  return {
-    title: grids.map((g, i) => ({ text: `Panel ${i + 1}`, left: g.left, top: `${Math.floor(i / 3) * 50}%` })),
-    grid: grids,
-    xAxis: grids.map((_, i) => ({
-      type: 'value' as const,
-      gridIndex: i,
-      name: 'step',
-      nameLocation: 'middle' as const,
-      nameGap: 18,
-    })),
-    yAxis: grids.map((_, i) => ({
-      type: 'value' as const,
-      gridIndex: i,
-      name: 'loss',
-      nameLocation: 'middle' as const,
-      nameGap: 28,
-    })),
-    series: grids.flatMap((_, i) =>
-      [0, 1, 2].map((k) => ({
-        type: 'line' as const,
-        xAxisIndex: i,
-        yAxisIndex: i,
-        showSymbol: false,
-        data: Array.from({ length: points }, (_, x) => [
-          x,
-          Math.exp(-x / (50 + 20 * k)) + 0.05 * Math.sin(x / 3 + i),
-        ]),
-      })),
-    ),
   };
 }
