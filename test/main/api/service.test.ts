@@ -144,6 +144,20 @@ describe('the service', () => {
     expect(read.series[1]).toEqual({ name: 'nope', points: 0, buckets: [] });
     expect(await call('probes.records', { runId })).toEqual([]);
 
+    // Compare and figures (figureHandlers.test.ts and test/main/api/figures have the details).
+    expect(await call('compare.metrics', { runIds: [runId, sweep.runIds[0] as string] })).toContainEqual({
+      name: 'train/loss',
+      runs: 2,
+    });
+    const fig10 = (await call('figures.templates', {})).find((t) => t.name === 'fig10');
+    expect(fig10?.slots.flatMap((s) => s.runIds).sort()).toEqual([...figure.runIds].sort());
+    const lossSpec = { kind: 'compare' as const, runIds: [runId], panels: [{ metric: 'train/loss' }] };
+    const built = await call('figures.build', { spec: lossSpec, width: 200 });
+    expect(built.panels[0]?.lines[0]?.y).toEqual(Array.from({ length: 12 }, (_, k) => 1 / (k + 1)));
+    const csv = await call('figures.export', { spec: lossSpec, format: 'csv' });
+    expect(csv).toMatchObject({ fileName: 'compare-train-loss.csv', mime: 'text/csv' });
+    expect(Buffer.from(csv.base64, 'base64').toString('utf8').trimEnd().split('\n')).toHaveLength(13);
+
     const log = await call('runs.log', { runId });
     expect(log.map((e) => e.message)).toEqual([
       'Queued.',
