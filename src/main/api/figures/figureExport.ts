@@ -6,13 +6,14 @@
  * chart option as the window (shared/plotOption.ts) in the print look (white, Okabe-Ito, DejaVu Sans
  * at point sizes for the printed width), with the caption; CSV and JSON hold the plotted numbers.
  */
+import { UserError } from '../../../shared/errors';
 import type { ExportFormat, ExportSize, FigureFile, FigureSpec, PlotFigure } from '../../../shared/plots';
 import { figureHeightPx, plotOption } from '../../../shared/plotOption';
 import { printLook } from '../../../shared/plotLook';
 import { CSS_PX_PER_INCH, MM_PER_INCH, mmToPx } from '../../../shared/printUnits';
 import type { FigureContext } from './compareRuns';
 import { buildFigure, specColumns } from './buildFigure';
-import { renderSvg, svgToPdf, svgToPng } from './export';
+import { pngWidthPx, renderSvg, svgToPdf, svgToPng } from './export';
 import { figureCsv } from './figureCsv';
 import { FIGURE_MIME, figureFileName } from './figureFileName';
 import { figureJson, type ResolvedSize } from './figureJson';
@@ -24,6 +25,13 @@ export interface RenderedFigure {
   widthPx: number;
   heightPx: number;
 }
+
+/**
+ * The largest PNG rendered: resvg holds the whole RGBA image in memory (4 bytes a pixel), so a
+ * 600 mm figure at 2400 DPI (~57,000 px wide) would need gigabytes. 120 megapixels is a two-column
+ * figure at well over 1200 DPI.
+ */
+export const MAX_PNG_PIXELS = 120_000_000;
 
 /** Exports carry the caption (runs, smoothing, the paper's source) and the panels' notes. */
 const PRINT_OPTIONS = { caption: true } as const;
@@ -57,6 +65,17 @@ export function figureSvg(rendered: RenderedFigure): string {
   return renderSvg(option, { widthPx, heightPx });
 }
 
+function checkPngSize({ size, widthPx, heightPx }: RenderedFigure): void {
+  const width = pngWidthPx(size.widthMm, size.dpi);
+  const height = Math.round((width * heightPx) / widthPx);
+  if (width * height <= MAX_PNG_PIXELS) return;
+  throw new UserError(
+    'usage',
+    `a PNG of ${width} x ${height} px (${size.widthMm.toFixed(1)} mm at ${size.dpi} dpi) is more than the ` +
+      `${MAX_PNG_PIXELS / 1e6} megapixels NormLab renders: lower the DPI or the size, or export SVG or PDF (vector)`,
+  );
+}
+
 async function content(rendered: RenderedFigure, spec: FigureSpec, format: ExportFormat): Promise<Buffer> {
   switch (format) {
     case 'csv':
@@ -66,6 +85,7 @@ async function content(rendered: RenderedFigure, spec: FigureSpec, format: Expor
     case 'svg':
       return Buffer.from(figureSvg(rendered), 'utf8');
     case 'png':
+      checkPngSize(rendered);
       return svgToPng(figureSvg(rendered), { widthMm: rendered.size.widthMm, dpi: rendered.size.dpi });
     case 'pdf':
       return svgToPdf(figureSvg(rendered), {

@@ -165,6 +165,15 @@ describe('exportFigure of a compare of two runs', () => {
     expect(y.map((v) => (typeof v === 'string' ? Number(v) : v))).toEqual(stored(runB).values);
   });
 
+  it('refuses a PNG too large to hold in memory, before rendering it', async () => {
+    const size = exportSizeSchema.parse({ widthMm: 600, heightMm: 400, dpi: 2400 });
+    await expect(exportFigure(ctx(), compare(), 'png', size)).rejects.toThrow(
+      /a PNG of 56693 x 3779\d px \(600\.0 mm at 2400 dpi\) is more than the 120 megapixels/,
+    );
+    // The same size as vector is fine.
+    expect((await exportFigure(ctx(), compare(), 'svg', size)).bytes).toBeGreaterThan(0);
+  });
+
   it('names the file after the metrics and gives its MIME type', async () => {
     const file = await exportFigure(ctx(), compare(), 'pdf', exportSizeSchema.parse({}));
     expect(file.fileName).toBe('compare-train-loss.pdf');
