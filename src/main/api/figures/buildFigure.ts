@@ -17,8 +17,7 @@ export function specColumns(spec: FigureSpec): number {
 }
 
 export function buildFigure(ctx: FigureContext, spec: FigureSpec, panelWidthPx: number): PlotFigure {
-  if (spec.kind === 'compare') return buildCompareFigure(ctx, spec, panelWidthPx);
-  // buildTemplateFigure takes the figure's width and divides it by the template's columns itself.
-  const columns = findTemplate(spec.template)?.columns ?? 1;
-  return buildTemplateFigure(ctx, spec, panelWidthPx * columns);
+  return spec.kind === 'compare'
+    ? buildCompareFigure(ctx, spec, panelWidthPx)
+    : buildTemplateFigure(ctx, spec, panelWidthPx);
 }

@@ -101,12 +101,16 @@ function caption(
   ].join(' ');
 }
 
-export function buildTemplateFigure(ctx: FigureContext, spec: TemplateSpec, widthPx: number): PlotFigure {
+export function buildTemplateFigure(
+  ctx: FigureContext,
+  spec: TemplateSpec,
+  panelWidthPx: number,
+): PlotFigure {
   const template = requireTemplate(spec.template);
   const filled = resolveSlots(ctx, template, spec.slots);
   const options: LineOptions = {
-    // Each panel reads about one bucket per pixel column of its own width.
-    widthPx: Math.max(50, Math.floor(widthPx / template.columns)),
+    // Each panel reads about one bucket per pixel column of its own width (the contract's width).
+    widthPx: Math.max(50, Math.floor(panelWidthPx)),
     band: spec.band,
     smoothing: spec.smoothing,
     range: spec.range,
