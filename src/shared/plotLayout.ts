@@ -169,12 +169,15 @@ function axisRoom(look: PlotLook): number {
   return (look.fontSize.tick + look.fontSize.axisName) * LINE + 10;
 }
 
-/** The natural height of the figure at `width`: each row's plots about 0.45 as tall as wide. */
+/**
+ * The natural height of the figure at `width`: each row's plots about 0.6 as tall as wide (120 to 300
+ * px), so a row of three panels at two-column width still has room for its rotated axis names.
+ */
 export function naturalHeight(input: LayoutInput, look: PlotLook, width: number): number {
   const f = frame(input, look, width);
   if (input.panels === 0) return Math.round(f.panelsTop + (f.caption?.height ?? 0) + f.pad);
   const columns = Math.max(1, Math.min(input.columns, input.panels));
-  const plot = Math.min(300, Math.max(90, f.cellWidth * 0.45));
+  const plot = Math.min(300, Math.max(120, f.cellWidth * 0.6));
   let rowsHeight = 0;
   for (let r = 0; r < f.rows; r++) {
     const titles = f.titleHeights.slice(r * columns, (r + 1) * columns);

@@ -230,9 +230,27 @@ function xAxisOf(panel: PlotPanel, index: number, look: PlotLook): XAXisComponen
     gridIndex: index,
     name: panel.xLabel,
     scale: true,
-    min: min ?? (fill ? 'dataMin' : undefined),
-    max: max ?? (fill ? 'dataMax' : undefined),
+    min: min ?? (fill ? (log ? 'dataMin' : (e: Extent) => niceBound(e, Math.floor)) : undefined),
+    max: max ?? (fill ? (log ? 'dataMax' : (e: Extent) => niceBound(e, Math.ceil)) : undefined),
   };
+}
+
+interface Extent {
+  min: number;
+  max: number;
+}
+
+/**
+ * An end of a step/epoch/time axis that fills the data: its extent rounded out to half a power of ten
+ * of its span (data at steps 40..200 -> 0..200, 5000..7000 -> 5000..7000), so the first tick is a round
+ * number instead of the first point's x (ECharts puts its ticks at multiples of the interval and
+ * labels the ends too, which gave "40, 60, 90" or "0.068, 30, 60").
+ */
+function niceBound(e: Extent, round: (x: number) => number): number {
+  const span = e.max - e.min;
+  if (!(span > 0) || !Number.isFinite(span)) return round === Math.floor ? e.min : e.max;
+  const unit = 10 ** Math.floor(Math.log10(span)) / 2;
+  return round((round === Math.floor ? e.min : e.max) / unit) * unit;
 }
 
 function yAxisOf(
@@ -274,6 +292,9 @@ function yAxisOf(
     type: panel.yScale === 'log' ? 'log' : 'value',
     gridIndex: index,
     name: panel.yLabel,
+    // The rotated name runs along the plot: longer than the plot, it would cross the panel's title
+    // and the caption, so it ends in an ellipsis there.
+    nameTruncate: { maxWidth: Math.max(30, box.height * 0.8), ellipsis: '…' },
     scale: true,
     splitLine,
   };

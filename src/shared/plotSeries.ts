@@ -151,12 +151,12 @@ export function bandSeries(line: PlotLine, t: Target, look: PlotLook): CustomSer
       const i = seg[k] as number;
       points.push(api.coord([x[i], band.lo[i]]));
     }
-    return {
-      type: 'polygon',
-      shape: { points },
-      style: { fill: t.color, opacity: look.bandOpacity },
-      silent: true,
-    };
+    // The paper's band is outlined, dashed like its lines, so it never reads as a run's own band.
+    const style =
+      line.role === 'paper'
+        ? { fill: 'none', stroke: t.color, lineWidth: look.lineWidth * 0.75, lineDash: [4, 2] }
+        : { fill: t.color, opacity: look.bandOpacity };
+    return { type: 'polygon', shape: { points }, style, silent: true };
   };
   return {
     type: 'custom',

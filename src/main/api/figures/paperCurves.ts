@@ -67,8 +67,9 @@ export function hasPaperCurves(ref: PaperRef, slots: readonly string[]): boolean
  * The paper's curves of a panel, one per slot that has one (colour = the slot's position in
  * `slots`), as role 'paper' lines; bands as a band with y all NaN. Values in % (`ref.percent`:
  * accuracy) become the fraction the runs store. Points outside `range` (steps) are left out. The
- * paper's x is the step read off the figure (not an integer, sometimes a little below 0), so
- * `steps` is empty.
+ * paper's x is the step read off the figure (not an integer, sometimes a little below 0: those are
+ * the curve's first point and are put at step 0), so `steps` is empty. The legend says "paper: " in
+ * front of the label (plotSeries.ts legendName).
  */
 export function paperLines(
   ref: PaperRef,
@@ -83,7 +84,7 @@ export function paperLines(
     if (!entry) return [];
     const base = {
       key: `paper-${slot}`,
-      label: `${slotTitle(slot)} (paper)`,
+      label: slotTitle(slot),
       role: 'paper' as const,
       color,
       runIds: [],
@@ -91,13 +92,13 @@ export function paperLines(
     };
     if (entry.kind === 'line') {
       const points = entry.points.filter(([x]) => inRange(x));
-      return [{ ...base, x: points.map(([x]) => x), y: points.map(([, y]) => scale(y)) }];
+      return [{ ...base, x: points.map(([x]) => Math.max(0, x)), y: points.map(([, y]) => scale(y)) }];
     }
     const rows = entry.band.filter(([x]) => inRange(x));
     return [
       {
         ...base,
-        x: rows.map(([x]) => x),
+        x: rows.map(([x]) => Math.max(0, x)),
         y: rows.map(() => Number.NaN),
         band: { lo: rows.map(([, lo]) => scale(lo)), hi: rows.map(([, , hi]) => scale(hi)) },
       },

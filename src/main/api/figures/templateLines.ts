@@ -71,7 +71,8 @@ function withPaper(
   const whole = paperLines(def.paper, labels);
   const cut = paper.some((p, k) => p.x.length < (whole[k]?.x.length ?? 0));
   if (cut && !options.range && range) notes.push(`paper curves up to step ${range[1]}, where the runs end`);
-  return [...lines, ...paper];
+  // A curve cut down to one point would be a lone dot that reads as a stray mark: left out.
+  return [...lines, ...paper.filter((p) => p.x.length >= 2)];
 }
 
 function linesPanel(
