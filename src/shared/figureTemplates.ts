@@ -8,7 +8,7 @@
  * Pure data: no store, no zod; the renderer may import it.
  */
 import { FIGURES } from './figures';
-import type { AxisScale } from './plots';
+import type { AxisScale, FigureSpec } from './plots';
 
 /**
  * Where a panel's paper curves are in figures.json: entries of `figure` and `panel` whose `series`
@@ -416,4 +416,14 @@ export function evenlySpaced(n: number, max: number): number[] {
   const out = new Set<number>();
   for (let k = 0; k < max; k++) out.add(Math.round((k * (n - 1)) / (max - 1)));
   return [...out];
+}
+
+/**
+ * Panels per row of a spec's figure: a template's own layout, a compare's `columns` (at most one per
+ * panel). `figures.build` reads each panel for its own width: the figure's width over this.
+ */
+export function specColumns(spec: FigureSpec): number {
+  if (spec.kind === 'compare') return Math.max(1, Math.min(spec.columns, spec.panels.length));
+  const template = findTemplate(spec.template);
+  return template ? Math.max(1, Math.min(template.columns, template.panels.length)) : 1;
 }

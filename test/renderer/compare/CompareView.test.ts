@@ -176,15 +176,20 @@ describe('the compare view', () => {
     const s = await setup('runs=r-plain-1&m=train/loss');
     const chart = s.wrapper.get('[data-testid="compare-chart"]');
     expect(chart.attributes('data-rendered-at')).toBeUndefined();
-    expect(marks.mock.calls.map((c) => c[0])).toEqual(['normlab:compare-build']);
+    // Asked, and answered (the fake client answers at once); not drawn yet.
+    expect(marks.mock.calls.map((c) => c[0])).toEqual(['normlab:compare-build', 'normlab:compare-built']);
     await vi.advanceTimersByTimeAsync(5);
     finishDrawing();
     await flushPromises();
     expect(Number(chart.attributes('data-rendered-at'))).toBeGreaterThan(0);
-    expect(marks.mock.calls.map((c) => c[0])).toEqual(['normlab:compare-build', 'normlab:compare-drawn']);
+    expect(marks.mock.calls.map((c) => c[0])).toEqual([
+      'normlab:compare-build',
+      'normlab:compare-built',
+      'normlab:compare-drawn',
+    ]);
     // A 'finished' without a new figure (a hover, a tooltip) is not a drawing.
     finishDrawing();
-    expect(marks).toHaveBeenCalledTimes(2);
+    expect(marks).toHaveBeenCalledTimes(3);
     marks.mockRestore();
   });
 

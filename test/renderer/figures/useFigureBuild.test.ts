@@ -110,6 +110,27 @@ describe('building a figure for the view', () => {
     expect(waiting.map((w) => w.params.width)).toEqual([800, 1200]);
   });
 
+  it("asks for each panel's width: the chart's shared by the figure's columns", async () => {
+    const { client, waiting } = slowHost();
+    const two: FigureSpec = {
+      ...(spec('train/loss') as Extract<FigureSpec, { kind: 'compare' }>),
+      panels: [
+        { metric: 'train/loss', xScale: 'linear', yScale: 'linear' },
+        { metric: 'test/loss', xScale: 'linear', yScale: 'linear' },
+      ],
+      columns: 2,
+    };
+    const s = ref<FigureSpec | null>(two);
+    const { wrapper } = host(client, s, ref(1200));
+    wrappers.push(wrapper);
+    await nextTick();
+    expect(waiting.map((w) => w.params.width)).toEqual([600]);
+    // Fig 4's template lays its three panels in one row.
+    s.value = { kind: 'template', template: 'fig4', slots: {}, paper: true, smoothing: 0, band: 'minmax' };
+    await nextTick();
+    expect(waiting.at(-1)?.params.width).toBe(400);
+  });
+
   it('builds nothing without a spec', async () => {
     const { client, waiting } = slowHost();
     const s = ref<FigureSpec | null>(null);

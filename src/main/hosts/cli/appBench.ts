@@ -1,7 +1,8 @@
 /**
  * The benchmarks `npm run bench` runs as scripts of the checkout, after the training figures: the
- * app's (the runs table's first paint with 10,000 stored runs, and the live view's metric-to-drawn
- * latency with every probe panel open: bench/runsTablePaint.ts and bench/liveLatency.ts, each against
+ * app's (the runs table's first paint with 10,000 stored runs, the live view's metric-to-drawn
+ * latency with every probe panel open, and the compare view of 10 runs x 1M points drawn from the
+ * store: bench/runsTablePaint.ts, bench/liveLatency.ts and bench/comparePaint.ts, each against
  * `normlab serve` in Debian's Chromium), the store's (src/main/store/lodBench.ts: the host layer
  * does not open the store itself) and the figure export's (bench/figureExport.ts). Each runs as its own process so that its browser, server or
  * database never shares this one's event loop with the training benchmark.
@@ -20,6 +21,8 @@ export function appBenches(liveSeconds: number): AppBench[] {
   return [
     { name: 'runsTablePaint', script: 'bench/runsTablePaint.ts', args: [] },
     { name: 'liveLatency', script: 'bench/liveLatency.ts', args: ['--seconds', String(liveSeconds)] },
+    // The compare view of 10 runs x 1M points, store to drawn chart (issue 8; target < 300 ms).
+    { name: 'comparePaint', script: 'bench/comparePaint.ts', args: [] },
   ];
 }
 

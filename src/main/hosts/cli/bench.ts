@@ -56,7 +56,7 @@ export async function benchMain(argv: string[]): Promise<number> {
     )
     .option('--probe-steps <n>', 'steps with and without probes in the overhead measurement', '3')
     .option('--no-training', 'skip the training throughput and probe-overhead figures')
-    .option('--no-app', "skip the app's runs-table paint and live-latency figures (Chromium)")
+    .option('--no-app', "skip the app's runs-table paint, live-latency and compare-view figures (Chromium)")
     .option('--no-store', "skip the store's 10 x 1M chart read and append-overhead figures")
     .option('--no-export', 'skip the six-panel figure export times (PDF, PNG at 300 DPI)')
     .option('--app-seconds <n>', 'how long the live-latency benchmark streams a run', '40')

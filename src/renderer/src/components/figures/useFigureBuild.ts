@@ -8,6 +8,7 @@
  */
 import { onBeforeUnmount, ref, shallowRef, watch, type Ref } from 'vue';
 import type { NormLabClient } from '../../../../shared/api';
+import { specColumns } from '../../../../shared/figureTemplates';
 import type { FigureSpec, PlotFigure } from '../../../../shared/plots';
 import { errorText } from '../../format/errorText';
 
@@ -58,7 +59,12 @@ export function useFigureBuild(
     if (kind === 'change') loading.value = true;
     if (options.perfMark) performance.mark(`${options.perfMark}-build`);
     try {
-      const f = await client.call('figures.build', { spec: s, width: buildWidth(widthPx.value) });
+      const f = await client.call('figures.build', {
+        spec: s,
+        // The contract's width is one panel's: the chart's width shared by the spec's columns.
+        width: buildWidth(widthPx.value / specColumns(s)),
+      });
+      if (options.perfMark) performance.mark(`${options.perfMark}-built`);
       if (!alive || token !== latest) return;
       figure.value = f;
       builtFor.value = key;
