@@ -20,6 +20,7 @@ import type {
 import type { ProbeRecord } from '../../shared/probes';
 import type { RunRow, SeriesStats } from '../../shared/api';
 import type { SliceJob, SlicePoint, SliceSettings, SliceStatus } from '../../shared/slices';
+import { BlockBucketReader, type BlockBucketOptions, type BlockBuckets } from './blockBuckets';
 import { BucketReader, type BucketSource } from './buckets';
 import type { Checkpoint, SaveCheckpointOptions } from './checkpoints';
 import { CheckpointsRepo } from './checkpoints';
@@ -72,6 +73,7 @@ export type { AppendOptions, SeriesData, StepRange, StoredPoint } from './series
 export type { SlicePointInput } from './sliceJobs';
 export { sliceJobNotFound } from './sliceJobs';
 export { MAX_BUCKETS, type BucketSource } from './buckets';
+export type { BlockBucketOptions, BlockBuckets } from './blockBuckets';
 export { SCHEMA_VERSION } from './migrations';
 
 export interface StoreOptions {
@@ -561,6 +563,28 @@ export class Store {
     if (sid === undefined) return { points: 0, firstStep: undefined };
     return this.series.rangeInfo(sid, range);
   }
+
+  /**
+   * The series over the step range (default: its whole range) in at most `maxBuckets` (>= 3) buckets
+   * aligned to its level-of-detail blocks, one to three stored rows each (blockBuckets.ts): the first
+   * point alone, then buckets of a width chosen by the range, whose boundaries are multiples of it, so
+   * series read over the same range with the same maxBuckets line up; every point alone when the range
+   * holds at most perPointUpTo (default maxBuckets). No such series: no buckets.
+   */
+  readBlockBuckets(
+    runId: string,
+    name: string,
+    maxBuckets: number,
+    range: StepRange = {},
+    options: Partial<BlockBucketOptions> = {},
+  ): BlockBuckets {
+    const sid = this.series.seriesId(runId, name);
+    if (sid === undefined) return { points: 0, width: 1, perPoint: true, buckets: [] };
+    this.blockReader ??= new BlockBucketReader(this.db);
+    return this.blockReader.read(sid, maxBuckets, range.fromStep, range.toStep, options);
+  }
+
+  private blockReader: BlockBucketReader | undefined;
 
   /** When each of `steps` of the series was written (ms since the epoch); NaN where it has no point. */
   readSeriesTimes(runId: string, name: string, steps: readonly number[]): Float64Array {

@@ -30,7 +30,7 @@ import { decodeValue } from './nonFinite';
 export const LOD_LEVELS: readonly number[] = [2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24];
 
 /** An aggregate over a block, a point or a bucket; values as stored (value, nf), see nonFinite.ts. */
-interface Agg {
+export interface Agg {
   n: number;
   fn: number;
   /** Sum of the finite values; NaN once +Infinity and -Infinity sums met (stored as NULL). */
@@ -47,7 +47,7 @@ interface Agg {
 }
 
 /** point_lod's columns after block, in this order, in every read and write. */
-const AGG_COLUMNS =
+export const AGG_COLUMNS =
   'n, fn, sum, min_step, min_value, min_nf, max_step, max_value, max_nf, last_step, last_value, last_nf';
 type AggRow = [
   number,
@@ -63,10 +63,12 @@ type AggRow = [
   number | null,
   number,
 ];
-type BlockRow = [number, ...AggRow];
-type PointRow = [number, number | null, number];
+/** A point_lod row as read: block, then AGG_COLUMNS. */
+export type BlockRow = [number, ...AggRow];
+/** A points row as read: step, value, nf. */
+export type PointRow = [number, number | null, number];
 
-function emptyAgg(): Agg {
+export function emptyAgg(): Agg {
   return {
     n: 0,
     fn: 0,
@@ -84,7 +86,7 @@ function emptyAgg(): Agg {
 }
 
 /** Folds one stored point into `a` (any order: ties and `last` are decided by step). */
-function foldPoint(a: Agg, step: number, value: number | null, nf: number): void {
+export function foldPoint(a: Agg, step: number, value: number | null, nf: number): void {
   a.n++;
   if (value !== null) {
     a.fn++;
@@ -108,7 +110,7 @@ function foldPoint(a: Agg, step: number, value: number | null, nf: number): void
 }
 
 /** Folds a block row (columns as AGG_COLUMNS from index `o`) into `a`, in any order. */
-function foldRow(a: Agg, r: readonly (number | null)[], o: number): void {
+export function foldRow(a: Agg, r: readonly (number | null)[], o: number): void {
   a.n += r[o] as number;
   a.fn += r[o + 1] as number;
   a.sum += r[o + 2] ?? Number.NaN;
@@ -136,6 +138,20 @@ function foldRow(a: Agg, r: readonly (number | null)[], o: number): void {
     a.lastValue = r[o + 10] as number | null;
     a.lastNf = r[o + 11] as number;
   }
+}
+
+/** The bucket [stepFrom, stepTo] holding the points folded into `a` (n > 0), values decoded. */
+export function aggBucket(a: Agg, stepFrom: number, stepTo: number): SeriesBucket {
+  return {
+    stepFrom,
+    stepTo,
+    min: a.minStep === null ? null : decodeValue(a.minValue, a.minNf),
+    minStep: a.minStep,
+    max: a.maxStep === null ? null : decodeValue(a.maxValue, a.maxNf),
+    maxStep: a.maxStep,
+    last: decodeValue(a.lastValue, a.lastNf),
+    lastStep: a.lastStep,
+  };
 }
 
 function aggParams(sid: number, level: number, block: number, a: Agg): (number | null)[] {
@@ -331,7 +347,32 @@ export class LodReader {
     return this.tx(sid, nb, from, to);
   }
 
+  /**
+   * The aggregate of series `sid` over steps [from, to] (from <= to), from at most a few blocks per
+   * level and a few points. Runs no transaction of its own: call it inside the caller's read.
+   */
+  aggregate(sid: number, from: number, to: number): Agg {
+    return this.fold(sid, 1, from, to).aggs[0] ?? emptyAgg();
+  }
+
   private readIn(sid: number, nb: number, from: number, to: number): SeriesBucket[] {
+    const { starts, aggs } = this.fold(sid, nb, from, to);
+    const out: SeriesBucket[] = [];
+    for (let b = 0; b < nb; b++) {
+      const a = aggs[b];
+      if (a === undefined || a.n === 0) continue;
+      out.push(aggBucket(a, starts[b] as number, (starts[b + 1] as number) - 1));
+    }
+    return out;
+  }
+
+  /** Per bucket of the equal-width split of [from, to] into nb, its first step and its aggregate. */
+  private fold(
+    sid: number,
+    nb: number,
+    from: number,
+    to: number,
+  ): { starts: number[]; aggs: (Agg | undefined)[] } {
     const span = to - from + 1;
     const starts = new Array<number>(nb + 1);
     for (let b = 0; b <= nb; b++) starts[b] = from + ceilDiv(b, span, nb);
@@ -366,21 +407,6 @@ export class LodReader {
         foldRow(bucketOf(r[0] * w), r, 1);
       }
     }
-    const out: SeriesBucket[] = [];
-    for (let b = 0; b < nb; b++) {
-      const a = aggs[b];
-      if (a === undefined || a.n === 0) continue;
-      out.push({
-        stepFrom: starts[b] as number,
-        stepTo: (starts[b + 1] as number) - 1,
-        min: a.minStep === null ? null : decodeValue(a.minValue, a.minNf),
-        minStep: a.minStep,
-        max: a.maxStep === null ? null : decodeValue(a.maxValue, a.maxNf),
-        maxStep: a.maxStep,
-        last: decodeValue(a.lastValue, a.lastNf),
-        lastStep: a.lastStep,
-      });
-    }
-    return out;
+    return { starts, aggs };
   }
 }
