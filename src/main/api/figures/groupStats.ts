@@ -1,7 +1,7 @@
 /**
- * One line from several runs (seeds) whose buckets share their boundaries (the same step range and
- * bucket count, see seriesLines.ts): per bucket any run has a point in, the mean of the runs' values
- * and a band over them.
+ * One line from several runs (seeds) whose buckets line up (the same bucket width and boundaries,
+ * see seriesLines.ts): per bucket any run has a point in, the mean of the runs' values and a band over
+ * them.
  *
  * - Runs without a point in a bucket (a shorter run, one that diverged and stopped) are left out of
  *   it: the bucket's mean and band are over the runs present, so the line goes on while any run does.
@@ -11,11 +11,15 @@
  *   sqrt(sum (v - mean)^2 / k) over the k values (numpy's default), 0 for a single value.
  * - The bucket's step is the latest step a run's value was taken at; its x the mean of the runs' x at
  *   their own last steps in it: for wall time, the runs' mean time (callers whose x is a function of
- *   the step, steps and epochs, compute it at the bucket's step instead).
+ *   the step, steps and epochs, compute it at the bucket's step instead). The line's points are in
+ *   step order (key order among equal steps).
  */
 import type { BandKind } from '../../../shared/plots';
 
-/** One run's drawn points: per bucket (keyed by the bucket's first step) its step, x and value. */
+/**
+ * One run's drawn points: per bucket its key, step, x and value. Keys say which buckets of different
+ * runs are one (seriesLines.ts: the last step the bucket can hold) and, ascending, their order.
+ */
 export interface RunPoints {
   bucket: readonly number[];
   steps: readonly number[];
@@ -46,8 +50,10 @@ export function groupLine(runs: readonly RunPoints[], band: BandKind): GroupLine
     }
   }
   const out: GroupLine = { steps: [], x: [], y: [], lo: [], hi: [], runs: [] };
-  for (const key of [...byBucket.keys()].sort((a, b) => a - b)) {
-    const b = byBucket.get(key) as { step: number; xs: number[]; vs: number[] };
+  // In step order: a run's first point (a bucket of its own) may fall inside another run's bucket
+  // that ends before it; by key the line would step back there.
+  const ordered = [...byBucket.entries()].sort(([ka, a], [kb, b]) => a.step - b.step || ka - kb);
+  for (const [, b] of ordered) {
     const finite = b.vs.filter(Number.isFinite);
     const mean = finite.length > 0 ? sum(finite) / finite.length : Number.NaN;
     let lo = Number.NaN;

@@ -4,11 +4,13 @@
  * pixel column, whatever the series' length.
  *
  * Reading. A group's runs are read over one step range (from the earliest to the latest step any of
- * them has in the shown x range), as readChartSeries reads one run: the group's first step F as a
- * bucket of its own, then width - 1 equal-width buckets over F + 1 .. to. Bucket boundaries depend
- * only on those bounds and the count, so the runs' buckets line up and are combined bucket by bucket
- * (groupStats.ts: the mean over the runs present, a band over them). The line passes through each
- * bucket's last value, at its step.
+ * them has in the shown x range) with the store's block-aligned bucket reads (store/blockBuckets.ts:
+ * one to three stored rows per bucket), at most one bucket per pixel column: each run's first point
+ * in range alone, then buckets of one width whose boundaries are multiples of it. So the runs'
+ * buckets line up whatever steps each run has, and are combined bucket by bucket, keyed by the last
+ * step a bucket can hold, a first point by its own step (groupStats.ts: the mean over the runs
+ * present, a band over them). When no run has more points in range than the width, every point is
+ * its own bucket, keyed by its step. The line passes through each bucket's last value, at its step.
  *
  * Smoothing (alpha > 0): the debiased EMA over every stored point from the series' first step
  * (emaCache.ts), sampled at the drawn steps; the unsmoothed line comes too, as role 'raw'.
@@ -20,7 +22,7 @@
 import type { SeriesStats } from '../../../shared/api';
 import type { BandKind, PlotLine, XAxis } from '../../../shared/plots';
 import type { RunRecord } from '../../../shared/runTypes';
-import type { StepRange } from '../../store';
+import type { BlockBuckets, StepRange } from '../../store';
 import { requireRuns, type FigureContext } from './compareRuns';
 import { smoothedSeries } from './emaCache';
 import { groupLine, type RunPoints } from './groupStats';
@@ -172,9 +174,8 @@ export function seriesLines(
 }
 
 /**
- * Reads the members over one grid: the group's first step in range as a bucket of its own, then
- * width - 1 buckets to the group's last step (see the file comment). `toStep` is undefined when no
- * member has a point in the range.
+ * Reads the members over the group's step range [from, to] in block-aligned buckets (see the file
+ * comment). `toStep` is undefined when no member has a point in the range.
  */
 function readGroup(
   ctx: FigureContext,
@@ -186,33 +187,34 @@ function readGroup(
   if (ranged.length === 0) return { points: [], stored: 0, toStep: undefined };
   const from = Math.min(...ranged.map((m) => m.range?.fromStep ?? Number.POSITIVE_INFINITY));
   const to = Math.max(...ranged.map((m) => m.range?.toStep ?? Number.NEGATIVE_INFINITY));
-  // Per member: the points in [from, to] and the first of them; a range holding the whole series
-  // needs no count (its summary has it).
-  const infos = ranged.map((m) =>
-    from <= m.stats.firstStep && to >= m.stats.lastStep
-      ? { points: m.stats.points, firstStep: m.stats.firstStep as number | undefined }
-      : ctx.store.seriesRangeInfo(m.run.id, series, { fromStep: from, toStep: to }),
-  );
-  const first = Math.min(...infos.map((i) => i.firstStep ?? Number.POSITIVE_INFINITY));
-  if (!Number.isFinite(first)) return { points: [], stored: 0, toStep: to };
+  const read = (m: Member, perPointUpTo?: number): BlockBuckets =>
+    ctx.store.readBlockBuckets(
+      m.run.id,
+      series,
+      Math.max(3, width),
+      { fromStep: from, toStep: to },
+      perPointUpTo === undefined ? {} : { perPointUpTo },
+    );
+  let reads = ranged.map((m) => read(m));
+  // One kind of bucket per group: when any run is downsampled, a run with few points in range is read
+  // in the same buckets (point by point it would alternate with the others instead of averaging).
+  if (reads.some((r) => !r.perPoint)) {
+    reads = reads.map((r, i) => (r.perPoint && r.points > 0 ? read(ranged[i] as Member, 0) : r));
+  }
   const points: MemberPoints[] = [];
   let stored = 0;
   ranged.forEach((m, i) => {
-    const info = infos[i];
-    if (!info || info.points === 0) return;
-    stored += info.points;
-    const buckets = [
-      ...ctx.store.readSeriesBuckets(m.run.id, series, 1, { fromStep: first, toStep: first }),
-      ...ctx.store.readSeriesBuckets(m.run.id, series, Math.max(1, width - 1), {
-        fromStep: first + 1,
-        toStep: to,
-      }),
-    ];
+    const r = reads[i] as BlockBuckets;
+    if (r.points === 0) return;
+    stored += r.points;
+    const { buckets } = r;
     const steps = buckets.map((b) => b.lastStep);
     const raw = Float64Array.from(buckets, (b) => b.last);
     points.push({
       member: m,
-      bucket: buckets.map((b) => b.stepFrom),
+      bucket: r.perPoint
+        ? steps
+        : buckets.map((b, k) => (k === 0 ? b.stepFrom : blockEnd(b.stepFrom, r.width))),
       steps,
       x: m.axis.xAt(steps),
       values: raw,
@@ -220,6 +222,11 @@ function readGroup(
     });
   });
   return { points, stored, toStep: to };
+}
+
+/** The last step of the width-w bucket holding `step` (buckets start at multiples of w). */
+function blockEnd(step: number, w: number): number {
+  return Math.floor(step / w) * w + w - 1;
 }
 
 /**

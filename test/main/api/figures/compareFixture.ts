@@ -72,11 +72,28 @@ export interface ExpectedPoint {
   values: number[];
 }
 
+/** log2 of the level-of-detail block widths (store/lod.ts), and 0 for the points themselves. */
+const LEVELS = [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24];
+
 /**
- * The buckets the documented grid makes of the runs' points over [from, to] for `width` pixels: the
- * first step F any run has in range as a bucket of its own, then min(width - 1, span) buckets over
- * F + 1 .. to (span = to - F), step s in bucket floor((s - F - 1) * nb / span); per bucket the step
- * of the latest point in it and each run's last value in it (the runs that have one).
+ * The bucket width the documented rule picks for the group's steps [from, to] and `most` buckets:
+ * the smallest k 2^L (k < 4 below the top level) for which the range meets at most `most` buckets.
+ */
+function bucketWidth(from: number, to: number, most: number): number {
+  const fits = (w: number): boolean => Math.floor(to / w) - Math.floor(from / w) + 1 <= most;
+  for (const level of LEVELS.slice(0, -1)) {
+    for (const k of [1, 2, 3]) if (fits(k * 2 ** level)) return k * 2 ** level;
+  }
+  for (let k = 1; ; k++) if (fits(k * 2 ** 24)) return k * 2 ** 24;
+}
+
+/**
+ * The buckets the documented reads make of the runs' points in the group's steps [from, to] for
+ * `width` pixels (B = max(3, width) buckets at most): when no run has more than B points in range,
+ * every point alone; otherwise each run's first point alone and its other points s in the bucket
+ * ending at floor(s / W) W + W - 1, W the smallest allowed width with at most B - 1 buckets over
+ * [from, to]. Per bucket (in step order) the step of the latest point in it and each run's last value
+ * in it (the runs that have one).
  */
 export function expectedBuckets(
   runs: readonly [number, number][][],
@@ -84,28 +101,24 @@ export function expectedBuckets(
   to: number,
   width: number,
 ): ExpectedPoint[] {
+  const most = Math.max(3, width);
   const inRange = runs.map((pts) => pts.filter(([s]) => s >= from && s <= to));
-  const first = Math.min(...inRange.flatMap((pts) => pts.map(([s]) => s)));
-  const span = to - first;
-  const nb = Math.min(width - 1, span);
-  const bucketOf = (s: number): number => (s === first ? -1 : Math.floor(((s - first - 1) * nb) / span));
+  const perPoint = inRange.every((pts) => pts.length <= most);
+  const w = bucketWidth(from, to, most - 1);
   const buckets = new Map<number, { step: number; byRun: Map<number, [number, number]> }>();
   inRange.forEach((pts, r) => {
-    for (const [s, v] of pts) {
-      const b = bucketOf(s);
+    pts.forEach(([s, v], i) => {
+      const b = perPoint || i === 0 ? s : Math.floor(s / w) * w + w - 1;
       let e = buckets.get(b);
       if (!e) buckets.set(b, (e = { step: -1, byRun: new Map() }));
       const prev = e.byRun.get(r);
       if (!prev || prev[0] < s) e.byRun.set(r, [s, v]);
       e.step = Math.max(e.step, s);
-    }
-  });
-  return [...buckets.keys()]
-    .sort((a, b) => a - b)
-    .map((b) => {
-      const e = buckets.get(b) as { step: number; byRun: Map<number, [number, number]> };
-      return { step: e.step, values: [...e.byRun.values()].map(([, v]) => v) };
     });
+  });
+  return [...buckets.entries()]
+    .sort(([ka, a], [kb, b]) => a.step - b.step || ka - kb)
+    .map(([, e]) => ({ step: e.step, values: [...e.byRun.values()].map(([, v]) => v) }));
 }
 
 export const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -174,3 +174,39 @@ describe('seriesLines: alignment of runs with different first steps', () => {
     expected.forEach((e, i) => expect(at(line.y, i)).toBeCloseTo(mean(e.values), 12));
   });
 });
+
+describe('seriesLines: runs of a group with few and many points', () => {
+  const group = (ids: string[]): LineGroup => ({ key: 'g', label: 'g', color: 0, runIds: ids });
+
+  it('reads a run with few points in range in the buckets of a downsampled one', () => {
+    const dense = pointsOf(0, 999, (s) => Math.cos(s / 40));
+    const sparse = pointsOf(0, 999, (s) => Math.sin(s / 70), 50);
+    const ids = [dense, sparse].map((pts) => writeRun(store, { series: { 'train/loss': pts } }));
+    const result = seriesLines(contextOf(store), [group(ids)], 'train/loss', options({ widthPx: 100 }));
+    const line = at(result.lines, 0);
+    const expected = expectedBuckets([dense, sparse], 0, 999, 100);
+    expect(line.steps).toEqual(expected.map((e) => e.step));
+    expected.forEach((e, i) => expect(at(line.y, i)).toBeCloseTo(mean(e.values), 12));
+    // The sparse run's points share buckets with the dense one's instead of standing alone.
+    expect(expected.filter((e) => e.values.length === 2).length).toBeGreaterThanOrEqual(19);
+    expect(line.steps.length).toBeLessThanOrEqual(100 + 1);
+    expect(result.sampling.stored).toBe(1020);
+  });
+
+  it('keeps the line in step order where one run starts in a bucket another ends in', () => {
+    // Bucket 480..511 (width 32 for 0..1500 at 50 px): the first run ends at 499, the second starts
+    // at 505 and has its next point in a later bucket.
+    const first = pointsOf(0, 499, (s) => s);
+    const second = [[505, -1] as [number, number]].concat(pointsOf(600, 1500, (s) => -s));
+    const ids = [first, second].map((pts) => writeRun(store, { series: { 'train/loss': pts } }));
+    const line = at(
+      seriesLines(contextOf(store), [group(ids)], 'train/loss', options({ widthPx: 50 })).lines,
+      0,
+    );
+    const expected = expectedBuckets([first, second], 0, 1500, 50);
+    expect(line.steps).toEqual(expected.map((e) => e.step));
+    expect(line.steps).toContain(499);
+    expect(line.steps).toContain(505);
+    line.steps.slice(1).forEach((s, i) => expect(s).toBeGreaterThan(at(line.steps, i)));
+  });
+});
