@@ -21,7 +21,7 @@ import { seedFigureRuns } from '../helpers/figureRuns';
 import { REPO_ROOT } from '../helpers/repoPaths';
 import { tempDirs } from '../helpers/tempDirs';
 import { allElements, parseSvg, pathCommands, readPdf, readPng } from '../main/api/figures/figureFiles';
-import { screenshot } from './screenshots';
+import { RESULTS_DIR, screenshot } from './screenshots';
 import { startServe, type ServeProcess } from './serveProcess';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -75,8 +75,9 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
       page.waitForEvent('download'),
       page.getByTestId('export-submit').click(),
     ]);
-    const path = await file.path();
-    return readFileSync(path);
+    // A copy under test-results/ to look at (compare-export.svg, .png, .pdf, .csv: the last of each).
+    await file.saveAs(join(RESULTS_DIR, `compare-export.${format}`));
+    return readFileSync(await file.path());
   }
 
   beforeAll(async () => {
@@ -147,6 +148,9 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
     await rendered(before);
     await page.getByTestId('compare-reset-zoom').waitFor();
     await screenshot(page, 'compare-view-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'compare-view-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('exports the view as SVG with one path per line and one vertex per plotted point', async () => {
@@ -157,20 +161,31 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
       const key = `${row.panel}\u0000${row.line}`;
       lines.set(key, [...(lines.get(key) ?? []), row]);
     }
-    expect(lines.size).toBeGreaterThanOrEqual(2);
-    // The group lines are drawn in the first two print colours; each line's path has one vertex per
-    // finite plotted point (log y: values <= 0 are not drawn).
-    const paths = allElements(svg, 'path').filter((p) =>
-      OKABE_ITO.slice(0, 2).includes((p.attrs['stroke'] ?? '').toUpperCase()),
+    // Two groups (batch, none) in each of the three panels.
+    expect(lines.size).toBe(6);
+    // Each group line is one path in its print colour (the first two of the palette, by group order),
+    // drawn in full (raw lines under the smoothed ones are faint: stroke-opacity), in panel order;
+    // its vertices are the plotted points (log y: values <= 0 are not drawn).
+    const colours = OKABE_ITO.slice(0, 2).map((c) => c.toLowerCase());
+    const groupPaths = allElements(svg, 'path').filter(
+      (p) =>
+        colours.includes((p.attrs['stroke'] ?? '').toLowerCase()) &&
+        p.attrs['stroke-opacity'] === undefined &&
+        p.attrs['stroke-dasharray'] === undefined &&
+        (p.attrs['fill'] ?? 'none') === 'none',
     );
-    const vertexCounts = paths.map((p) => {
-      const c = pathCommands(p.attrs['d'] ?? '');
-      return c.moves + c.lines;
-    });
-    for (const rows of lines.values()) {
-      const finite = rows.filter((r) => Number.isFinite(Number(r.y)) && Number(r.y) > 0).length;
-      expect(vertexCounts).toContain(finite);
-    }
+    expect(groupPaths).toHaveLength(6);
+    const expected = [...lines.values()]
+      .map((rows) => rows.filter((r) => Number.isFinite(Number(r.y)) && Number(r.y) > 0).length)
+      .sort((a, b) => a - b);
+    const drawn = groupPaths
+      .map((p) => {
+        const c = pathCommands(p.attrs['d'] ?? '');
+        expect(c.moves).toBe(1);
+        return c.moves + c.lines;
+      })
+      .sort((a, b) => a - b);
+    expect(drawn).toEqual(expected);
   });
 
   it('exports PNG at the DPI and PDF at the printed size, with vector paths', async () => {

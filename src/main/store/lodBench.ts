@@ -1,7 +1,8 @@
 /**
  * The store's part of `npm run bench` (issue 8): a compare view's read of 10 series x 1,000,000
- * points at 1000 pixels, by raw scan and from the level-of-detail blocks (lod.ts), and what keeping
- * the blocks costs an append (points/s with and without them). Not a test: nothing is asserted.
+ * points at 1000 pixels, by raw scan, from the level-of-detail blocks in equal-width buckets (lod.ts,
+ * what live charts read) and in block-aligned buckets (blockBuckets.ts, what compare views and
+ * figures read), and what keeping the blocks costs an append (points/s with and without them). Not a test: nothing is asserted.
  *
  *   node --import tsx src/main/store/lodBench.ts [--series 10] [--points 1000000] [--width 1000] [--json]
  *
@@ -29,6 +30,8 @@ export interface StoreBenchResult {
   lodBuildMs: number;
   rawReadMs: number;
   lodReadMs: number;
+  /** Block-aligned buckets (blockBuckets.ts): what compare views and figures read. */
+  blockReadMs: number;
   appendPointsPerSecWithLod: number;
   appendPointsPerSecWithoutLod: number;
 }
@@ -158,6 +161,13 @@ export function runStoreBench(series: number, points: number, width: number): St
     };
     time('lod'); // warm the page cache and statements
     const lodReadMs = Math.min(time('lod'), time('lod'), time('lod'));
+    const blocks = (): number => {
+      const t0 = performance.now();
+      for (const name of names) store.readBlockBuckets(run, name, width);
+      return performance.now() - t0;
+    };
+    blocks();
+    const blockReadMs = Math.min(blocks(), blocks(), blocks());
     const rawReadMs = time('raw');
     store.close();
     const appendN = Math.max(1000, Math.min(points, 500_000));
@@ -169,6 +179,7 @@ export function runStoreBench(series: number, points: number, width: number): St
       lodBuildMs,
       rawReadMs,
       lodReadMs,
+      blockReadMs,
       appendPointsPerSecWithLod: appendRate(dir, true, appendN),
       appendPointsPerSecWithoutLod: appendRate(dir, false, appendN),
     };
@@ -199,6 +210,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
       `Store: ${r.series} series x ${r.points} points, read at width ${r.width}\n` +
         `  raw scan            ${ms(r.rawReadMs)}\n` +
         `  level of detail     ${ms(r.lodReadMs)}  (${(r.rawReadMs / r.lodReadMs).toFixed(0)}x)\n` +
+        `  block-aligned       ${ms(r.blockReadMs)}  (${(r.rawReadMs / r.blockReadMs).toFixed(0)}x; compare views and figures)\n` +
         `  fill ${ms(r.fillMs)}, building the blocks ${ms(r.lodBuildMs)}\n` +
         `  append (4 series, batches of 1000): ${r.appendPointsPerSecWithLod} points/s with the blocks, ` +
         `${r.appendPointsPerSecWithoutLod} without\n`,
