@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIGURE_WIDTH_MM } from '../../src/shared/plots';
 import { FIGURE_TEMPLATES } from '../../src/shared/figureTemplates';
 import { OKABE_ITO, mmToPt, pngWidthPx } from '../../src/main/api/figures/export';
-import { openStore } from '../../src/main/store';
+import { openStore, type Store } from '../../src/main/store';
+import { experimentSchema } from '../../src/shared/config';
 import { FIGURE_CSV_COLUMNS } from '../../src/main/api/figures/figureCsv';
 import { csvRows } from '../helpers/csvRows';
 import { seedFigureRuns } from '../helpers/figureRuns';
@@ -45,6 +46,27 @@ function parseCsv(text: string): CsvRow[] {
   );
 }
 
+/** A run whose loss grows until it is NaN at step 60 (LR 2 on the DLN), stored as diverged. */
+function addDivergedRun(store: Store): string {
+  const config = experimentSchema.parse({
+    name: 'dln25 lr 2 (diverges)',
+    model: { network: 'dln25', normalization: 'none' },
+    data: { dataset: 'dln-synthetic' },
+    optimizer: { lr: 2 },
+    schedule: { steps: 200, batchSize: 1000, trainMetricsEvery: 10, testMetricsEvery: 0 },
+  });
+  const id = store.createRun(config);
+  store.markRunning(id, { backend: 'cpu', device: 'cpu', softwareDevice: false });
+  const points = [10, 20, 30, 40, 50, 60].map((step) => ({
+    series: 'train/loss',
+    step,
+    value: step === 60 ? Number.NaN : 2 ** (step / 5),
+  }));
+  store.appendPoints(id, points, { lastStep: 60 });
+  store.finish(id, 'diverged', { divergedAtStep: 60 });
+  return id;
+}
+
 describe.skipIf(missing.length > 0)('compare and figures against normlab serve', () => {
   const dirs = tempDirs('compare-e2e');
   let serve: ServeProcess;
@@ -52,6 +74,7 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
   let page: Page;
   let db: string;
   let fig4: { plain: string[]; bn: string[] };
+  let diverged: string;
   const errors: string[] = [];
 
   async function rendered(after = 0): Promise<void> {
@@ -85,6 +108,7 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
     db = join(home, 'runs.sqlite');
     const store = openStore(db);
     const seeded = seedFigureRuns(store, { seeds: 2 });
+    diverged = addDivergedRun(store);
     store.close();
     fig4 = { plain: seeded.runIds['fig4-cpu/plain'] ?? [], bn: seeded.runIds['fig4-cpu/bn'] ?? [] };
     expect(fig4.plain.length).toBe(2);
@@ -221,6 +245,25 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
     } finally {
       store.close();
     }
+  });
+
+  it('ends a diverged run in a marker with its step, in the window and in the export', async () => {
+    const run = fig4.bn[0] as string;
+    await page.goto(`${new URL(serve.url).origin}/#/compare?runs=${run},${diverged}&m=train/loss`);
+    await rendered();
+    const svg = (await download('svg')).toString('utf8');
+    expect(svg).toMatch(/diverged @ step 60/);
+    // The marker sits at the last finite point (step 50), not at the NaN.
+    const csv = parseCsv((await download('csv')).toString('utf8')).filter((r) => r.run_ids === diverged);
+    expect(csv.filter((r) => r.role === 'line').map((r) => r.step)).toEqual([
+      '10',
+      '20',
+      '30',
+      '40',
+      '50',
+      '60',
+    ]);
+    await screenshot(page, 'compare-diverged');
   });
 
   it('draws every paper figure template from the miniature runs', async () => {
