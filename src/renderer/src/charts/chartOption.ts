@@ -19,6 +19,7 @@ import { formatInt } from './formatInt';
 import type { BandSegment, BandVertex } from './bucketSeries';
 import type { ChartDrawing } from './chartModel';
 import { withAlpha, type ChartTheme } from './chartTheme';
+import { formatTick } from '../../../shared/plotTicks';
 
 export type LiveSeriesOption = LineSeriesOption | CustomSeriesOption;
 export type LiveChartOption = ComposeOption<
@@ -159,18 +160,8 @@ export function probeAxisStyle(theme: ChartTheme) {
   };
 }
 
-/**
- * Axis tick labels: compact where long (12k, 3e-4), else as many digits as ticks need to differ
- * (ticks 1.665, 1.67, 1.675 stay apart), without float noise (0.30000000000000004 is 0.3).
- */
-export function formatAxis(v: number): string {
-  if (!Number.isFinite(v)) return '';
-  const a = Math.abs(v);
-  if (a === 0) return '0';
-  if (a >= 1e4 && a < 1e6 && Number.isInteger(v / 100)) return `${v / 1000}k`;
-  if (a >= 1e6 || a < 1e-3) return Number(v.toPrecision(3)).toExponential().replace('e+', 'e');
-  return String(Number(v.toPrecision(6)));
-}
+/** Axis tick labels: the figures' own (shared/plotTicks.ts), so live charts and figures read alike. */
+export const formatAxis = formatTick;
 
 /** Vertices per polygon of an envelope: few elements to draw, and a zoomed y axis still fits. */
 export const BAND_CHUNK = 32;
