@@ -3,6 +3,7 @@ import type { PlotFigure, PlotLine } from '../../../src/shared/plots';
 import {
   formatConfigValue,
   groupableKeys,
+  panelNotes,
   runLines,
   samplingBadge,
 } from '../../../src/renderer/src/components/compare/figureFacts';
@@ -60,6 +61,27 @@ describe('what the compare view reads off a figure', () => {
     expect(lines.get('b')).toEqual({ color: 1, label: 'batch (n=2)' });
     expect(lines.get('c')).toEqual({ color: 2, label: 'run c' });
     expect(runLines(null).size).toBe(0);
+  });
+
+  it('says each note once, with its panels unless it concerns them all', () => {
+    const panel = (title: string, notes: string[]) => ({ title, notes }) as PlotFigure['panels'][number];
+    const figure = {
+      title: '',
+      columns: 2,
+      caption: '',
+      panels: [
+        panel('loss', ['smoothing 0.6', 'no train/loss in run c']),
+        panel('accuracy', ['smoothing 0.6']),
+      ],
+    };
+    expect(panelNotes(figure)).toEqual([
+      { note: 'smoothing 0.6', panels: [] },
+      { note: 'no train/loss in run c', panels: ['loss'] },
+    ]);
+    expect(panelNotes({ ...figure, panels: [panel('loss', ['x'])] })).toEqual([
+      { note: 'x', panels: ['loss'] },
+    ]);
+    expect(panelNotes(null)).toEqual([]);
   });
 
   it('offers to group by the keys that differ, and keeps the chosen ones', () => {

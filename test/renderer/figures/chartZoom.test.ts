@@ -67,6 +67,13 @@ describe('the interactions added to plotOption', () => {
   it('arm a drag-select of x ranges over every panel without linking series', () => {
     const out = withInteraction({ series: [] }, {}) as EChartsOption & { brush: Record<string, unknown> };
     expect(out.brush).toMatchObject({ xAxisIndex: 'all', brushType: 'lineX', seriesIndex: [], toolbox: [] });
+    expect(out.toolbox).toEqual({ show: false });
+  });
+
+  it('read nothing from a chart that has no option yet (ECharts answers undefined)', () => {
+    const fresh = { getOption: () => undefined, getModel: () => undefined } as unknown as EChartsType;
+    expect(legendSelection(fresh)).toEqual({});
+    expect(zoomedRange(fresh, figure([0, 10]))).toBeNull();
   });
 
   it("carry the legend's hidden lines over a redraw", () => {

@@ -1,7 +1,7 @@
 /**
  * What the compare view says around its chart, read off the built figure: the downsampling badge of
- * a panel, which line (colour and label) each run is drawn as, and the config keys runs can be
- * grouped by.
+ * a panel, which line (colour and label) each run is drawn as, the panels' notes, and the config keys
+ * runs can be grouped by.
  */
 import { configDiff, type ConfigValue } from '../../../../shared/configKeys';
 import type { PlotFigure, PlotPanel } from '../../../../shared/plots';
@@ -49,6 +49,21 @@ export function formatConfigValue(v: ConfigValue | undefined): string {
   if (v === undefined) return '—';
   if (v === null) return 'null';
   return String(v);
+}
+
+/**
+ * The panels' notes, each said once: with the panels it concerns, or alone when it concerns every
+ * panel (a figure-wide "bands: min to max" is not worth repeating per panel).
+ */
+export function panelNotes(figure: PlotFigure | null): { note: string; panels: string[] }[] {
+  const panels = figure?.panels ?? [];
+  const byNote = new Map<string, string[]>();
+  for (const p of panels)
+    for (const note of p.notes) byNote.set(note, [...(byNote.get(note) ?? []), p.title]);
+  return [...byNote].map(([note, titles]) => ({
+    note,
+    panels: panels.length > 1 && titles.length === panels.length ? [] : titles,
+  }));
 }
 
 /** A column of the config diff table. */

@@ -26,6 +26,11 @@ function finitePair(v: unknown): XRange | null {
     : null;
 }
 
+/** The chart's option as it holds it; empty before the first setOption (ECharts answers undefined). */
+function optionOf(chart: EChartsType): Record<string, unknown> {
+  return (chart.getOption() as Record<string, unknown> | undefined) ?? {};
+}
+
 /**
  * The x range the first data zoom shows: its value window as ECharts keeps it (exact, log axes
  * included), else its percent window over the figure's x extent.
@@ -38,7 +43,7 @@ export function zoomedRange(chart: EChartsType, figure: PlotFigure): XRange | nu
   } catch {
     // no model (not drawn yet, or a stand-in chart): the option's window below
   }
-  const zooms = chart.getOption()['dataZoom'] as ZoomWindow[] | undefined;
+  const zooms = optionOf(chart)['dataZoom'] as ZoomWindow[] | undefined;
   const w = zooms?.[0];
   if (!w) return null;
   if (typeof w.startValue === 'number' && typeof w.endValue === 'number') {
@@ -52,7 +57,7 @@ export function zoomedRange(chart: EChartsType, figure: PlotFigure): XRange | nu
 
 /** The legend's shown/hidden lines, to carry over a redraw (empty when there is no legend). */
 export function legendSelection(chart: EChartsType): Record<string, boolean> {
-  const legends = chart.getOption()['legend'] as { selected?: Record<string, boolean> }[] | undefined;
+  const legends = optionOf(chart)['legend'] as { selected?: Record<string, boolean> }[] | undefined;
   return { ...(legends?.[0]?.selected ?? {}) };
 }
 
@@ -74,6 +79,9 @@ export function withInteraction(option: EChartsOption, selected: Record<string, 
       throttleType: 'debounce',
       throttleDelay: 0,
     },
+    // ECharts gives every brush toolbox buttons (rect, polygon, keep, clear); the drag is always
+    // armed instead, so the toolbox stays hidden.
+    toolbox: { show: false },
   };
   const legend = option.legend;
   if (legend && Object.keys(selected).length > 0) {
