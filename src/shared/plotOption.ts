@@ -226,6 +226,9 @@ function xAxisOf(panel: PlotPanel, index: number, look: PlotLook): XAXisComponen
   const fill = ZOOM_KINDS.includes(panel.xKind) && panel.kind === 'lines';
   return {
     ...style,
+    // Below the tick labels (their 8 px margin and one line of text): ECharts' overlap avoidance
+    // measures text differently on a canvas, where the window showed "step" across the "100".
+    nameGap: Math.round(8 + look.fontSize.tick * 1.3),
     type: log ? 'log' : 'value',
     gridIndex: index,
     name: panel.xLabel,

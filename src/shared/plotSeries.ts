@@ -151,12 +151,26 @@ export function bandSeries(line: PlotLine, t: Target, look: PlotLook): CustomSer
       const i = seg[k] as number;
       points.push(api.coord([x[i], band.lo[i]]));
     }
-    // The paper's band is outlined, dashed like its lines, so it never reads as a run's own band.
-    const style =
-      line.role === 'paper'
-        ? { fill: 'none', stroke: t.color, lineWidth: look.lineWidth * 0.75, lineDash: [4, 2] }
-        : { fill: t.color, opacity: look.bandOpacity };
-    return { type: 'polygon', shape: { points }, style, silent: true };
+    if (line.role === 'paper') {
+      // The paper's band is its two edges, dashed like its lines, so it never reads as a run's band
+      // (an outlined polygon would also draw vertical edges at its ends).
+      const style = { fill: 'none', stroke: t.color, lineWidth: look.lineWidth * 0.75, lineDash: [4, 2] };
+      const upper = points.slice(0, seg.length);
+      const lower = points.slice(seg.length);
+      return {
+        type: 'group',
+        children: [
+          { type: 'polyline', shape: { points: upper }, style, silent: true },
+          { type: 'polyline', shape: { points: lower }, style, silent: true },
+        ],
+      };
+    }
+    return {
+      type: 'polygon',
+      shape: { points },
+      style: { fill: t.color, opacity: look.bandOpacity },
+      silent: true,
+    };
   };
   return {
     type: 'custom',

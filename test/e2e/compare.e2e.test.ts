@@ -269,7 +269,8 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
   it('draws every paper figure template from the miniature runs', async () => {
     for (const template of FIGURE_TEMPLATES) {
       await page.goto(`${new URL(serve.url).origin}/#/figures/${template.name}`);
-      await page.getByTestId('figures-view').waitFor();
+      // The view of this template (the hash changed; the last template's chart may still be there).
+      await page.locator(`[data-testid="figures-view"][data-template="${template.name}"]`).waitFor();
       await rendered();
       const panels = Number(await page.getByTestId('compare-chart').getAttribute('data-panels'));
       expect(panels).toBe(template.panels.length);

@@ -540,10 +540,27 @@ describe('axis ends and the paper overlay', () => {
     const { svg } = draw(fig);
     const shapes = [...allElements(svg, 'polygon'), ...allElements(svg, 'path')];
     const run = shapes.filter((e) => e.attrs['fill'] === C0);
-    const paper = shapes.filter((e) => e.attrs['stroke'] === C1 && e.attrs['stroke-dasharray'] !== undefined);
     expect(run.length).toBeGreaterThan(0);
-    expect(paper.length).toBeGreaterThan(0);
-    for (const p of paper) expect(p.attrs['fill'] ?? 'none').toBe('none');
+    // Its two edges, dashed and unfilled, one vertex per point each (no closing edges at the ends).
+    const paper = allElements(svg, 'polyline').filter(
+      (e) => e.attrs['stroke'] === C1 && e.attrs['stroke-dasharray'] !== undefined,
+    );
+    expect(paper).toHaveLength(2);
+    for (const p of paper) {
+      expect(p.attrs['fill'] ?? 'none').toBe('none');
+      expect((p.attrs['points'] ?? '').trim().split(/\s+/)).toHaveLength(2 * lo.length);
+    }
+  });
+
+  it('puts the x axis name below the tick labels, not across the middle one', () => {
+    // The screen look: its tick labels are the larger, where the window showed "step" across "100".
+    const look = screenLook('light');
+    const fig = figure([panel('a', [line('a', decay(21))], { xLabel: 'step' })], { columns: 1 });
+    const all = texts(draw(fig, {}, look).text);
+    const name = all.find((t) => t.content === 'step');
+    const tickY = Math.max(...all.filter((t) => /^\d+$/.test(t.content)).map((t) => t.y));
+    // Baseline to baseline: at least one line of the name's text below the ticks' line.
+    expect((name?.y ?? 0) - tickY).toBeGreaterThanOrEqual(look.fontSize.axisName);
   });
 
   it('ends a y axis name longer than its plot in an ellipsis instead of crossing the title', () => {
