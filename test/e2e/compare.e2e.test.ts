@@ -267,6 +267,8 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
   });
 
   it('draws every paper figure template from the miniature runs', async () => {
+    // A fresh page: the export toasts of the tests before would sit over the screenshots.
+    await page.reload();
     for (const template of FIGURE_TEMPLATES) {
       await page.goto(`${new URL(serve.url).origin}/#/figures/${template.name}`);
       // The view of this template (the hash changed; the last template's chart may still be there).
