@@ -267,8 +267,10 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
   });
 
   it('draws every paper figure template from the miniature runs', async () => {
-    // A fresh page: the export toasts of the tests before would sit over the screenshots.
-    await page.reload();
+    // A fresh page (from the URL with the token, which the app keeps only in memory): the export
+    // toasts of the tests before would sit over the screenshots.
+    await page.goto(serve.url);
+    await page.getByTestId('connection').waitFor();
     for (const template of FIGURE_TEMPLATES) {
       await page.goto(`${new URL(serve.url).origin}/#/figures/${template.name}`);
       // The view of this template (the hash changed; the last template's chart may still be there).
