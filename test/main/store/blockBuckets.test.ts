@@ -4,6 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../../src/main/store/index';
 import type { SeriesBucket } from '../../../src/shared/runTypes';
 import { makeTempDirs, sampleConfig } from './fixtures/storeFixtures';
+import {
+  randomSteps,
+  randomValue,
+  type RandomStepsOptions,
+  type RandomValueOptions,
+} from '../../helpers/randomSeries';
 
 const temp = makeTempDirs();
 afterAll(temp.cleanup);
@@ -68,29 +74,8 @@ function reference(
   return [...out.values()];
 }
 
-/** Values with ties, NaN, +-Infinity and -0; now and then a stretch with no finite value. */
-function randomValue(rng: () => number, i: number): number {
-  const u = rng();
-  if (i % 700 < 25) return Number.NaN;
-  if (u < 0.03) return Number.NaN;
-  if (u < 0.05) return Number.POSITIVE_INFINITY;
-  if (u < 0.07) return Number.NEGATIVE_INFINITY;
-  if (u < 0.09) return -0;
-  if (u < 0.1) return 0;
-  return Math.round((rng() * 4 - 2) * 10) / 10;
-}
-
-/** Steps with runs of consecutive steps and small and large gaps, from a possibly negative start. */
-function randomSteps(rng: () => number, n: number): number[] {
-  const steps: number[] = [];
-  let step = Math.floor(rng() * 4000) - 2000;
-  for (let i = 0; i < n; i++) {
-    const u = rng();
-    step += u < 0.01 ? 1 + Math.floor(rng() * 20_000) : u < 0.1 ? 1 + Math.floor(rng() * 60) : 1;
-    steps.push(step);
-  }
-  return steps;
-}
+const VALUES: RandomValueOptions = { nanStretch: { every: 700, length: 25 } };
+const STEPS: RandomStepsOptions = { startSpread: 4000, bigGap: { p: 0.01, max: 20_000 } };
 
 /** Block-aligned reads agree with the reference over random ranges, widths and cut-offs. */
 function expectReads(
@@ -155,7 +140,7 @@ describe('block-aligned bucket reads', () => {
       const pending: { series: string; step: number; value: number }[] = [];
       for (const name of ['a', 'b']) {
         const points = new Map<number, number>();
-        randomSteps(rng, 30_000).forEach((step, i) => points.set(step, randomValue(rng, i)));
+        randomSteps(rng, 30_000, STEPS).forEach((step, i) => points.set(step, randomValue(rng, i, VALUES)));
         series.set(name, points);
         for (const [step, value] of points) pending.push({ series: name, step, value });
       }
@@ -174,7 +159,7 @@ describe('block-aligned bucket reads', () => {
       const rewrites = Array.from({ length: 500 }, () => ({
         series: 'a',
         step: aSteps[Math.floor(rng() * aSteps.length)] as number,
-        value: rng() < 0.5 ? Number.NaN : randomValue(rng, 1),
+        value: rng() < 0.5 ? Number.NaN : randomValue(rng, 1, VALUES),
       }));
       store.appendPoints(run, rewrites);
       for (const r of rewrites) a.set(r.step, r.value);
@@ -188,7 +173,7 @@ describe('block-aligned bucket reads', () => {
       const resumed = Array.from({ length: 4000 }, (_, i) => ({
         series: 'b',
         step: cut + 1 + i,
-        value: randomValue(rng, i),
+        value: randomValue(rng, i, VALUES),
       }));
       store.appendPoints(run, resumed);
       const b = series.get('b') as Map<number, number>;

@@ -5,6 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../../src/main/store/index';
 import { MIGRATIONS, migrate } from '../../../src/main/store/migrations';
 import { makeTempDirs, sampleConfig } from './fixtures/storeFixtures';
+import {
+  randomSteps,
+  randomValue,
+  type RandomStepsOptions,
+  type RandomValueOptions,
+} from '../../helpers/randomSeries';
 
 const temp = makeTempDirs();
 afterAll(temp.cleanup);
@@ -15,29 +21,8 @@ interface P {
   value: number;
 }
 
-/** Values with ties, NaN, +-Infinity and -0; now and then a stretch with no finite value. */
-function randomValue(rng: () => number, i: number): number {
-  const u = rng();
-  if (i % 500 < 20) return Number.NaN;
-  if (u < 0.03) return Number.NaN;
-  if (u < 0.05) return Number.POSITIVE_INFINITY;
-  if (u < 0.07) return Number.NEGATIVE_INFINITY;
-  if (u < 0.09) return -0;
-  if (u < 0.1) return 0;
-  return Math.round((rng() * 4 - 2) * 10) / 10;
-}
-
-/** Steps with small and large gaps, from a random (possibly negative) start. */
-function randomSteps(rng: () => number, n: number): number[] {
-  const steps: number[] = [];
-  let step = Math.floor(rng() * 2000) - 1000;
-  for (let i = 0; i < n; i++) {
-    const u = rng();
-    step += u < 0.02 ? 1 + Math.floor(rng() * 5000) : u < 0.1 ? 1 + Math.floor(rng() * 60) : 1;
-    steps.push(step);
-  }
-  return steps;
-}
+const VALUES: RandomValueOptions = { nanStretch: { every: 500, length: 20 } };
+const STEPS: RandomStepsOptions = { startSpread: 2000, bigGap: { p: 0.02, max: 5000 } };
 
 type S = ReturnType<typeof openStore>;
 
@@ -80,9 +65,9 @@ function writeRandom(
   const stepsOf = new Map<string, number[]>();
   const pending: P[] = [];
   for (const name of names) {
-    const steps = randomSteps(rng, n);
+    const steps = randomSteps(rng, n, STEPS);
     stepsOf.set(name, steps);
-    steps.forEach((step, i) => pending.push({ series: name, step, value: randomValue(rng, i) }));
+    steps.forEach((step, i) => pending.push({ series: name, step, value: randomValue(rng, i, VALUES) }));
   }
   // Interleaved series in batches of random size, as the PointWriter sends them.
   pending.sort((x, y) => x.step - y.step);
@@ -109,7 +94,7 @@ describe('level-of-detail bucketed reads', () => {
       const rewrites = Array.from({ length: 500 }, () => ({
         series: 'a',
         step: a[Math.floor(rng() * a.length)] as number,
-        value: rng() < 0.5 ? Number.NaN : randomValue(rng, 1),
+        value: rng() < 0.5 ? Number.NaN : randomValue(rng, 1, VALUES),
       }));
       store.appendPoints(run, rewrites);
       expectSameReads(store, run, 'a', rng, a[0] as number, a[a.length - 1] as number);
@@ -122,7 +107,7 @@ describe('level-of-detail bucketed reads', () => {
         Array.from({ length: 3000 }, (_, i) => ({
           series: 'a',
           step: cut + 1 + i,
-          value: randomValue(rng, i),
+          value: randomValue(rng, i, VALUES),
         })),
       );
       expectSameReads(store, run, 'a', rng, a[0] as number, cut + 3000);
@@ -202,8 +187,8 @@ describe('level-of-detail bucketed reads', () => {
         'INSERT INTO points (series_id, step, value, nf, time) VALUES (?, ?, ?, ?, 0)',
       );
       db.transaction(() => {
-        randomSteps(rng, 30_000).forEach((step, i) => {
-          const v = randomValue(rng, i);
+        randomSteps(rng, 30_000, STEPS).forEach((step, i) => {
+          const v = randomValue(rng, i, VALUES);
           const nf = Number.isNaN(v)
             ? 1
             : v === Infinity
