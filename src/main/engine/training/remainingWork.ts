@@ -8,7 +8,10 @@
  * (optimization, reads, events; probes, evaluations and checkpoints excluded), t_p the mean wall time
  * of probe p at its recent runs, and n_x(k) the number of steps in (k, S] at which x is due:
  * - probe p with cadence n_p: step 1 and every multiple of n_p (ProbeRunner.due);
- * - a test evaluation: every multiple of testMetricsEvery, and step S;
+ * - a test evaluation: every multiple of testMetricsEvery, and step S; with `testAtStart` (a fresh
+ *   run) also step 0, before step 1, which ETA(0) counts: ETA(0) is a whole run as a planner prices it
+ *   before anything has run. The trainer's first ETA is after step 1, its step-0 evaluation done and
+ *   timed: that is t_eval's first measurement;
  * - a checkpoint: every multiple of checkpointEvery below S, and one at the end.
  * Each cost is a mean over its recent measurements (the first left out once there are more: it
  * carries one-time warm-up): the last STEP_WINDOW steps, the last WINDOW runs of anything else. A cost not measured yet counts as 0, except
@@ -32,6 +35,8 @@ export interface WorkPlan {
   probeEvery: Partial<Record<ProbeName, number>>;
   /** Steps between test evaluations; 0 = none (the last step is evaluated when it is not 0). */
   testEvery: number;
+  /** Whether the test set is also evaluated at step 0 (a fresh run with evaluations; not a resumed one). */
+  testAtStart: boolean;
   /** Examples per training step and in the test set (0 = no test set). */
   batchSize: number;
   testSize: number;
@@ -136,9 +141,10 @@ export class RemainingWork {
   }
 
   private evaluationsLeft(k: number): number {
-    const { totalSteps: S, testEvery, testSize } = this.plan;
+    const { totalSteps: S, testEvery, testSize, testAtStart } = this.plan;
     if (testEvery <= 0 || testSize <= 0 || k >= S) return 0;
-    return multiplesBetween(testEvery, k, S) + (S % testEvery === 0 ? 0 : 1);
+    const atStart = testAtStart && k === 0 ? 1 : 0;
+    return atStart + multiplesBetween(testEvery, k, S) + (S % testEvery === 0 ? 0 : 1);
   }
 
   private evaluationMs(stepMs: number): number {

@@ -6,6 +6,11 @@
  *
  * Everything random in step k is drawn from streams derived from (seed, k), so the loop can start at
  * any checkpointed step and reproduce the uninterrupted trajectory exactly.
+ *
+ * A run with test metrics also evaluates w_0 before step 1 (points at step 0), so its test curves start
+ * where training does: at chance for a classifier, as the paper's curves do. The evaluation runs in
+ * eval mode (running estimates read, never updated; no noise, no random draws), so the trajectory is
+ * the same with it or without it.
  */
 import type { ExperimentConfig } from '../../../shared/config';
 import type { BackendInfo, MetricPoint, RunEvent, RunOutcome } from '../../../shared/events';
@@ -60,10 +65,15 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { steps, trainMetricsEvery, testMetricsEvery, checkpointEvery } = config.schedule;
   const meter = new ThroughputMeter();
   const probes = new ProbeRunner(net, config);
+  const testEvery = task.hasTestSet ? testMetricsEvery : 0;
+  // A resumed run has its step-0 points already: the store keeps what was logged up to the checkpoint
+  // it resumes from, even one written at step 0 (a pause before step 1).
+  const testAtStart = testEvery > 0 && !opts.resumeFrom;
   const work = new RemainingWork({
     totalSteps: steps,
     probeEvery: probes.cadences(),
-    testEvery: task.hasTestSet ? testMetricsEvery : 0,
+    testEvery,
+    testAtStart,
     batchSize: task.batchSize,
     testSize: task.testSize,
     checkpointEvery,
@@ -82,11 +92,25 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     await hooks.saveCheckpoint(state.step, await state.toCheckpoint());
   };
 
+  /** Evaluates the test set at step k (timed for the ETA) and returns its points. */
+  const evaluateAt = async (k: number): Promise<MetricPoint[]> => {
+    const started = performance.now();
+    const test = await evaluate(net, state, task);
+    work.addEvaluation(performance.now() - started);
+    const points: MetricPoint[] = [{ series: 'test/loss', step: k, value: test.loss }];
+    if (test.accuracy !== null) points.push({ series: 'test/accuracy', step: k, value: test.accuracy });
+    return points;
+  };
+
   // The step's own time is what passed since `mark` less its probes, evaluation and the checkpoint
   // written after the previous step (`checkpointMs`): each of those has its own cost in the ETA.
   let mark = performance.now();
   let checkpointMs = 0;
   try {
+    if (testAtStart) {
+      hooks.emit({ type: 'metrics', points: await evaluateAt(0) });
+      mark = performance.now();
+    }
     while (state.step < steps) {
       const control = hooks.control();
       if (control === 'stop') break;
@@ -132,13 +156,10 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
         points.push({ series: 'perf/examples_per_sec', step: k, value: meter.examplesPerSec() });
       }
       let evaluationMs = 0;
-      if (task.hasTestSet && testMetricsEvery > 0 && (k % testMetricsEvery === 0 || k === steps)) {
+      if (testEvery > 0 && (k % testEvery === 0 || k === steps)) {
         const started = performance.now();
-        const test = await evaluate(net, state, task);
+        points.push(...(await evaluateAt(k)));
         evaluationMs = performance.now() - started;
-        work.addEvaluation(evaluationMs);
-        points.push({ series: 'test/loss', step: k, value: test.loss });
-        if (test.accuracy !== null) points.push({ series: 'test/accuracy', step: k, value: test.accuracy });
       }
       const now = performance.now();
       work.addStep(now - mark - step.probeMs - evaluationMs - checkpointMs);

@@ -27,6 +27,8 @@ interface Costs {
  */
 function simulate(plan: WorkPlan, costs: Costs, k: number): number {
   let ms = 0;
+  // The evaluation before step 1 of a fresh run, left only when nothing has run.
+  if (k === 0 && plan.testAtStart && plan.testEvery > 0 && plan.testSize > 0) ms += costs.evaluation;
   for (let j = k + 1; j <= plan.totalSteps; j++) {
     ms += costs.step;
     for (const [probe, every] of Object.entries(plan.probeEvery) as [ProbeName, number][]) {
@@ -47,6 +49,7 @@ const dlnPlan: WorkPlan = {
   totalSteps: 10_000,
   probeEvery: { landscape: 50, ics: 50, activations: 50, bnGradients: 50, norms: 10 },
   testEvery: 0,
+  testAtStart: false,
   batchSize: 1000,
   testSize: 0,
   checkpointEvery: 1000,
@@ -56,6 +59,7 @@ const vggPlan: WorkPlan = {
   totalSteps: 1_234,
   probeEvery: { landscape: 100, hessian: 300, norms: 1 },
   testEvery: 200,
+  testAtStart: true,
   batchSize: 128,
   testSize: 10_000,
   checkpointEvery: 500,
@@ -129,13 +133,24 @@ describe('RemainingWork.etaSec', () => {
     expect(work.etaSec(0)).toBeCloseTo((10_000 * 2) / 1000, 9);
   });
 
+  it('counts the evaluation at step 0 in a fresh run before it starts, never in a resumed one', () => {
+    const costs: Costs = { step: 300, probes: {}, evaluation: 9000, checkpoint: 0 };
+    const fresh = measured({ ...vggPlan, probeEvery: {} }, costs);
+    const resumed = measured({ ...vggPlan, probeEvery: {}, testAtStart: false }, costs);
+    expect((fresh.etaSec(0) as number) - (resumed.etaSec(0) as number)).toBeCloseTo(9, 9);
+    // Once step 1 is done the evaluation at step 0 is behind either run.
+    expect(fresh.etaSec(1)).toBeCloseTo(resumed.etaSec(1) as number, 9);
+    const none = measured({ ...vggPlan, probeEvery: {}, testEvery: 0 }, costs);
+    expect(none.etaSec(0)).toBeCloseTo((1_234 * 300) / 1000, 9);
+  });
+
   it('prices an evaluation not run yet as a forward pass over the test set', () => {
     const work = new RemainingWork(vggPlan);
     work.addStep(300);
-    // 7 evaluations left after step 0 (200, ..., 1200 and the last step), 10000/128 batches each at
-    // a third of a step.
+    // 8 evaluations left after step 0 (0, 200, ..., 1200 and the last step), 10000/128 batches each
+    // at a third of a step.
     const evaluation = ((10_000 / 128) * 300) / 3;
-    expect(work.etaSec(0)).toBeCloseTo((1_234 * 300 + 7 * evaluation) / 1000, 9);
+    expect(work.etaSec(0)).toBeCloseTo((1_234 * 300 + 8 * evaluation) / 1000, 9);
   });
 
   it('takes a cost as the mean of its last 20 runs (steps: 500), the warm-up run left out', () => {
