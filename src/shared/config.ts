@@ -27,6 +27,14 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export const DATASETS = ['cifar10', 'dln-synthetic'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
+/**
+ * How the DLN loss reduces the squared errors e_i = W_25 ... W_1 x_i - A x_i of a batch of m samples:
+ * `sum` = sum_i ||e_i||^2 (PAPER.md section 2's reading), `sample-mean` = (1/m) sum_i ||e_i||^2,
+ * `element-mean` = (1/(m dim)) sum_i ||e_i||^2 (PyTorch's MSELoss default).
+ */
+export const LOSS_REDUCTIONS = ['sum', 'sample-mean', 'element-mean'] as const;
+export type LossReduction = (typeof LOSS_REDUCTIONS)[number];
+
 const positiveInt = z.number().int().positive();
 
 export const noisyBatchNormSchema = z
@@ -43,6 +51,21 @@ export const noisyBatchNormSchema = z
   })
   .strict()
   .refine((v) => v.sigmaLow <= v.sigmaHigh, { message: 'sigmaLow must not exceed sigmaHigh' });
+
+/**
+ * The lp normalizations' open choices (paper section 3.3 gives the formula only in words). PAPER.md
+ * section 3 reads y_hat = (y - mean(y)) / (N_p + eps) with N_p = ((1/m) sum |y|^p)^(1/p) of the
+ * uncentred y: both options on. N_p is of the uncentred y under every choice; N_inf = max |y|
+ * whatever `averaged` says.
+ */
+export const lpNormSchema = z
+  .object({
+    /** Subtract the batch mean (per unit) before dividing by N_p; off: y_hat = y / (N_p + eps). */
+    centered: z.boolean().default(true),
+    /** N_p = ((1/m) sum |y|^p)^(1/p) over the m values of a unit; off: N_p = (sum |y|^p)^(1/p). */
+    averaged: z.boolean().default(true),
+  })
+  .strict();
 
 export const modelSchema = z
   .object({
@@ -62,6 +85,14 @@ export const modelSchema = z
       meanJitter: 0.1,
       sigmaStd: 0.1,
     }),
+    lp: lpNormSchema.default({ centered: true, averaged: true }),
+    /**
+     * Conv and hidden linear layers followed by a normalization keep their bias b_i (PyTorch's VGG-BN
+     * does; batch norm cancels it, the lp norms do not since N_p is of the uncentred y). Off drops
+     * those biases; layers without a normalization (model.normalization=none, the output layer) keep
+     * theirs either way, and dln25 has none (PAPER.md section 1).
+     */
+    biasBeforeNorm: z.boolean().default(true),
   })
   .strict();
 
@@ -89,6 +120,12 @@ export const dataSchema = z
     /** The synthetic deep-linear-network task (PAPER.md section 2): x ~ N(0, I_dim), y = A x. */
     samples: positiveInt.default(1000),
     dim: positiveInt.default(10),
+    /** DLN inputs x ~ N(0, inputStd^2 I_dim); PAPER.md section 2 reads N(0, I): 1. */
+    inputStd: z.number().positive().default(1),
+    /** DLN target map entries A_rc ~ N(0, targetStd^2) i.i.d.; PAPER.md section 2 reads N(0, 1): 1. */
+    targetStd: z.number().positive().default(1),
+    /** The DLN loss over a batch (LOSS_REDUCTIONS); PAPER.md section 2 reads the sum over samples. */
+    lossReduction: z.enum(LOSS_REDUCTIONS).default('sum'),
   })
   .strict();
 
@@ -185,6 +222,7 @@ export type DataConfig = ExperimentConfig['data'];
 export type OptimizerConfig = ExperimentConfig['optimizer'];
 export type ScheduleConfig = ExperimentConfig['schedule'];
 export type NoisyBatchNormConfig = ModelConfig['noisy'];
+export type LpNormConfig = ModelConfig['lp'];
 export type { ProbesConfig, ProbeName, ProbeRecord } from './probes';
 
 /**

@@ -23,7 +23,9 @@ export interface DataSourceOptions {
 
 export function createDataSource(data: DataConfig, options: DataSourceOptions): DataSource {
   if (data.dataset === 'dln-synthetic') {
-    return new DlnBatches(makeDlnTask(options.seed, data.samples, data.dim), options.seed, options.batchSize);
+    const scales = { inputStd: data.inputStd, targetStd: data.targetStd };
+    const task = makeDlnTask(options.seed, data.samples, data.dim, scales);
+    return new DlnBatches(task, options.seed, options.batchSize);
   }
   const dir = options.dir || data.dir;
   if (!dir) {

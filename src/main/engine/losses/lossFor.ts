@@ -1,15 +1,20 @@
 /**
  * The loss a task trains on (PAPER.md section 2): softmax cross-entropy for CIFAR-10 classification,
- * the summed squared error for the deep-linear-network regression task.
+ * the squared error for the deep-linear-network regression task, reduced as data.lossReduction says
+ * (the spec's reading: summed over samples).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { DatasetName } from '../../../shared/config';
+import type { DatasetName, LossReduction } from '../../../shared/config';
 import { correctCount } from './accuracy';
 import { softmaxCrossEntropy, softmaxCrossEntropySum } from './crossEntropy';
-import { sumSquaredError } from './sumSquaredError';
+import { perSampleSquaredErrorSum, reducedSquaredError } from './squaredErrorLoss';
 
 export interface TaskLoss {
-  readonly name: 'softmax-cross-entropy' | 'sum-squared-error';
+  readonly name:
+    | 'softmax-cross-entropy'
+    | 'sum-squared-error'
+    | 'sample-mean-squared-error'
+    | 'element-mean-squared-error';
   readonly kind: 'classification' | 'regression';
   /** The training objective of a batch. */
   loss(output: tf.Tensor2D, target: tf.Tensor): tf.Scalar;
@@ -27,14 +32,16 @@ const crossEntropy: TaskLoss = {
   correct: correctCount,
 };
 
-/** Per-example sum of squared errors: the DLN objective is already a sum over samples. */
-const squaredError: TaskLoss = {
-  name: 'sum-squared-error',
-  kind: 'regression',
-  loss: sumSquaredError,
-  lossSum: sumSquaredError,
-};
+function squaredError(reduction: LossReduction): TaskLoss {
+  return {
+    name: `${reduction}-squared-error`,
+    kind: 'regression',
+    loss: (output, target) => reducedSquaredError(reduction, output, target),
+    lossSum: (output, target) => perSampleSquaredErrorSum(reduction, output, target),
+  };
+}
 
-export function lossFor(dataset: DatasetName): TaskLoss {
-  return dataset === 'cifar10' ? crossEntropy : squaredError;
+/** `reduction` applies to the regression task only (CIFAR-10's cross-entropy is a mean). */
+export function lossFor(dataset: DatasetName, reduction: LossReduction = 'sum'): TaskLoss {
+  return dataset === 'cifar10' ? crossEntropy : squaredError(reduction);
 }

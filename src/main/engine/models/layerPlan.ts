@@ -14,7 +14,8 @@ export interface ConvLayer {
   inWidth: number;
   /** 2x2 max-pool, stride 2, after the ReLU. */
   pool: boolean;
-  bias: true;
+  /** Off only under a normalization with model.biasBeforeNorm = false (architecture.ts). */
+  bias: boolean;
   relu: true;
 }
 

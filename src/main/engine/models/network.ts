@@ -79,7 +79,7 @@ function forward(
         const gamma = get(`layer${i}.gamma`);
         const beta = get(`layer${i}.beta`);
         if (opts.training) {
-          const r = normalizeTrain(kind, a, gamma, beta, config.eps);
+          const r = normalizeTrain(kind, a, gamma, beta, config.eps, config.lp);
           batchStats.set(i, { ...r.stats, mean: tf.keep(r.stats.mean), scale: tf.keep(r.stats.scale) });
           a = normalizedOffset ? tf.add(r.out, normalizedOffset) : r.out;
           if (kind === 'noisy-batch' && opts.noise) a = applyNoise(a, opts.noise(i, a.shape));

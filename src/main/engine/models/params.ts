@@ -2,8 +2,9 @@
  * Parameters of a network and their initialization (PAPER.md section 1): Glorot (Xavier) uniform
  * weights, W ~ U(-r, r) with r = sqrt(6 / (fan_in + fan_out)) (conv: fan = 3*3*channels), zero biases,
  * and normalization gamma = 1, beta = 0. Conv and hidden linear layers keep their bias under every
- * normalization (choice, as PyTorch's VGG-BN; batch norm cancels it, but the lp norms do not, since N_p
- * is taken over the uncentred y). dln25 has no biases at all.
+ * normalization by default (choice, as PyTorch's VGG-BN; batch norm cancels it, but the lp norms do
+ * not, since N_p is taken over the uncentred y); model.biasBeforeNorm = false drops those biases
+ * (architecture.ts). dln25 has no biases at all.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { deriveSeed } from '../rng/seeds';

@@ -16,7 +16,7 @@ export function createTask(config: ExperimentConfig): Task {
     dir: data.dir,
     labels: 'index',
   });
-  const loss = lossFor(data.dataset);
+  const loss = lossFor(data.dataset, data.lossReduction);
   const testBatchSize = schedule.testBatchSize;
   const image = data.dataset === 'cifar10';
   return {

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { LpNormConfig } from '../../../../src/shared/config';
 import { lpNormEval, lpNormOf, lpNormTrain, type LpOrder } from '../../../../src/main/engine/norms/lpNorm';
+import { normalizeTrain } from '../../../../src/main/engine/norms/normalization';
 import { expectGradientsMatch, gradCheck, normal } from './gradCheck';
 
 beforeAll(async () => {
@@ -46,6 +48,67 @@ describe('lp normalization', () => {
       });
     }
   }
+
+  const VARIANTS: LpNormConfig[] = [
+    { centered: false, averaged: true },
+    { centered: true, averaged: false },
+    { centered: false, averaged: false },
+  ];
+  for (const lp of VARIANTS) {
+    for (const p of [1, 2, 'inf'] as LpOrder[]) {
+      it(`p=${p}, centred ${lp.centered}, averaged ${lp.averaged}: gradients match central differences`, () => {
+        tf.tidy(() => {
+          const shape = [4, 2, 2, 3];
+          const y = awayFromKinks(shape, 31);
+          const gamma = normal([3], 32, 1, 0.3);
+          const beta = normal([3], 33);
+          const r = normal(shape, 34);
+          const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar =>
+            tf.sum(tf.mul(r, lpNormTrain(a, g, b, p, EPS, lp).out));
+          expectGradientsMatch(gradCheck(f, [y, gamma, beta], 1e-2));
+        });
+      });
+    }
+  }
+
+  it('summed N_p drops the 1/m; uncentred drops the mean (by hand)', () => {
+    tf.tidy(() => {
+      // One unit: y = 1, -2, 3, 6; sum |y| = 12, sum y^2 = 50, max |y| = 6, mean 2.
+      const y = tf.tensor2d([1, -2, 3, 6], [4, 1]);
+      expect(lpNormOf(y, 1, false).dataSync()[0]).toBeCloseTo(12, 5);
+      expect(lpNormOf(y, 2, false).dataSync()[0]).toBeCloseTo(Math.sqrt(50), 5);
+      expect(lpNormOf(y, 'inf', false).dataSync()[0]).toBeCloseTo(6, 6);
+      const g = tf.tensor1d([2]);
+      const b = tf.tensor1d([0.5]);
+      const cases: [LpNormConfig, LpOrder, number, number][] = [
+        // [options, p, subtracted mean, N_p]
+        [{ centered: false, averaged: true }, 2, 0, Math.sqrt(12.5)],
+        [{ centered: true, averaged: false }, 1, 2, 12],
+        [{ centered: false, averaged: false }, 2, 0, Math.sqrt(50)],
+        [{ centered: false, averaged: false }, 'inf', 0, 6],
+      ];
+      for (const [lp, p, mean, np] of cases) {
+        const { out, stats } = lpNormTrain(y, g, b, p, EPS, lp);
+        expect(stats.mean.dataSync()[0]).toBeCloseTo(mean, 6);
+        expect(stats.scale.dataSync()[0]).toBeCloseTo(np, 5);
+        const expected = [1, -2, 3, 6].map((v) => (2 * (v - mean)) / (np + EPS) + 0.5);
+        Array.from(out.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 5));
+      }
+    });
+  });
+
+  it('normalizeTrain passes the options to l1, l2 and linf, and the spec reading by default', () => {
+    tf.tidy(() => {
+      const y = tf.tensor2d([1, -2, 3, 6], [4, 1]);
+      const g = tf.tensor1d([1]);
+      const b = tf.tensor1d([0]);
+      const lp = { centered: false, averaged: false };
+      const direct = lpNormTrain(y, g, b, 2, EPS, lp).out.dataSync();
+      expect(Array.from(normalizeTrain('l2', y, g, b, EPS, lp).out.dataSync())).toEqual(Array.from(direct));
+      const spec = lpNormTrain(y, g, b, 1, EPS).out.dataSync();
+      expect(Array.from(normalizeTrain('l1', y, g, b, EPS).out.dataSync())).toEqual(Array.from(spec));
+    });
+  });
 
   it('computes N_p on the uncentred values and centres by the mean', () => {
     tf.tidy(() => {
