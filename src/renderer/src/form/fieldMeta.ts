@@ -61,6 +61,14 @@ const BY_PATH: Record<string, Meta> = {
   'model.noisy.sigmaHigh': { label: 'σ high' },
   'model.noisy.meanJitter': { label: 'Mean jitter', hint: 'per element around μⱼ' },
   'model.noisy.sigmaStd': { label: 'σ std', hint: 'per element around σⱼ' },
+  'model.lp': { label: 'lp normalization', when: is('model.normalization', 'l1', 'l2', 'linf') },
+  'model.lp.centered': { label: 'Centred', hint: 'subtract the batch mean before dividing by Nₚ' },
+  'model.lp.averaged': { label: 'Averaged Nₚ', hint: '((1/m) Σ|y|ᵖ)^(1/p); off: (Σ|y|ᵖ)^(1/p)' },
+  'model.biasBeforeNorm': {
+    label: 'Bias before the normalization',
+    hint: 'conv and hidden linear layers followed by a normalization',
+    when: not('model.normalization', 'none'),
+  },
   data: { label: 'Data' },
   'data.dataset': { label: 'Dataset' },
   'data.dir': {
@@ -90,6 +98,17 @@ const BY_PATH: Record<string, Meta> = {
   'data.augment.flip': { label: 'Horizontal flip' },
   'data.samples': { label: 'Samples', when: is('data.dataset', 'dln-synthetic') },
   'data.dim': { label: 'Dimension', hint: 'x ~ N(0, I), y = A x', when: is('data.dataset', 'dln-synthetic') },
+  'data.inputStd': { label: 'Input std', hint: 'x ~ N(0, s² I)', when: is('data.dataset', 'dln-synthetic') },
+  'data.targetStd': {
+    label: 'Target map std',
+    hint: 'entries of A ~ N(0, s²)',
+    when: is('data.dataset', 'dln-synthetic'),
+  },
+  'data.lossReduction': {
+    label: 'Loss reduction',
+    hint: 'sum over samples (the paper), or a mean over samples or over every entry',
+    when: is('data.dataset', 'dln-synthetic'),
+  },
   optimizer: { label: 'Optimizer' },
   'optimizer.name': { label: 'Method' },
   'optimizer.lr': { label: 'Learning rate' },
