@@ -1,5 +1,6 @@
 /**
- * Every figure of PAPER.md section 5 as a template: its panels laid out as in the paper, and slots
+ * Every figure of PAPER.md section 5, and Fig 9 (the DLN's activation distributions, layers 1, 11 and
+ * 24), as a template: its panels laid out as in the paper, and slots
  * (the figure's run labels, shared/figures.ts) that stored runs fill. A slot is filled by default with
  * the runs named SOURCE/LABEL, SOURCE being one of the template's figure presets (`fig4`, `fig4-cpu`;
  * fig 8 also takes fig 2's runs, its runs being "as fig 2"). The main process turns a template and
@@ -345,6 +346,13 @@ export const FIGURE_TEMPLATES: readonly FigureTemplate[] = [
     3,
     () => changePanels([2, 9, 13]),
     ['2'],
+  ),
+  template(
+    '9',
+    'Fig 9: activations of the deep linear network with and without BatchNorm',
+    'The activation distributions of layers 1, 11 and 24 (rows) for standard and + BatchNorm (columns), then the training loss; LR 1e-6.',
+    2,
+    (slots) => [...[1, 11, 24].flatMap((layer) => slots.map((slot) => ridge(slot, layer))), trainLoss()],
   ),
   template(
     '10',

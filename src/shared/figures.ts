@@ -1,9 +1,10 @@
 /**
- * Every figure of PAPER.md section 5 as a set of runs, at paper scale (`fig4`) and at CPU scale
- * (`fig4-cpu`: vgg16 at width 1/4 on the images the data folder holds, 2k steps; the DLN already
- * runs at paper scale on a CPU, so its CPU-scale runs are the paper's). Each run is a preset of its
- * own, `FIGURE/LABEL` (e.g. `fig4-cpu/bn`), with the probes its figure shows at the paper's cadence
- * (VGG every 100 steps, DLN every 50) and the paper's layer choices.
+ * Every figure of PAPER.md section 5, and Fig 9 (the DLN's activation distributions), as a set of
+ * runs, at paper scale (`fig4`) and at CPU scale (`fig4-cpu`: vgg16 at width 1/4 on the images the
+ * data folder holds, 2k steps; the DLN already runs at paper scale on a CPU, so its CPU-scale runs
+ * are the paper's). Each run is a preset of its own, `FIGURE/LABEL` (e.g. `fig4-cpu/bn`), with the
+ * probes its figure shows at the paper's cadence (VGG every 100 steps, DLN every 50) and the paper's
+ * layer choices.
  */
 import type { ExperimentInput, NormalizationName } from './config';
 import type { ProbesConfig } from './probes';
@@ -195,6 +196,16 @@ const SPECS: FigureSpec[] = [
       norm,
       lr: 0.1,
       probes: (e: number) => activations([2, 9, 13], e),
+    })),
+  },
+  {
+    figure: '9',
+    shows: 'DLN train loss; activation ridge plots of layers 1, 11 and 24',
+    runs: (['none', 'batch'] as const).map((norm) => ({
+      net: 'dln' as const,
+      norm,
+      lr: 1e-6,
+      probes: (e: number) => activations([1, 11, 24], e),
     })),
   },
   {

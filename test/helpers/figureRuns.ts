@@ -116,7 +116,8 @@ function runData(config: ExperimentConfig, rand: () => number): Written {
     if (vgg) add('train/accuracy', k, Math.min(1, Math.max(0, 0.1 + 0.85 * progress(k) + noise(0.02))));
   }
   if (vgg) {
-    for (let k = TEST_EVERY; k <= steps; k += TEST_EVERY)
+    // From step 0, as the trainer evaluates the initial weights (at chance) before step 1.
+    for (let k = 0; k <= steps; k += TEST_EVERY)
       add('test/accuracy', k, Math.min(1, Math.max(0, 0.1 + 0.75 * progress(k) + noise(0.02))));
   }
 

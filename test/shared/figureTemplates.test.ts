@@ -12,8 +12,8 @@ import {
 } from '../../src/shared/figureTemplates';
 import { FIGURES } from '../../src/shared/figures';
 
-/** PAPER.md section 5's figures. */
-const PAPER_FIGURES = ['1', '2', '3a', '3b', '4', '5', '6', '8', '10', '11', '12', '13'];
+/** PAPER.md section 5's figures, and fig 9 (the DLN's activations). */
+const PAPER_FIGURES = ['1', '2', '3a', '3b', '4', '5', '6', '8', '9', '10', '11', '12', '13'];
 
 /** The preset config of a slot's run at CPU scale, parsed. */
 function slotConfig(template: FigureTemplate, slot: string) {
@@ -52,7 +52,7 @@ function writes(config: ReturnType<typeof experimentSchema.parse>, series: strin
 }
 
 describe('figure templates', () => {
-  it('cover every figure of PAPER.md section 5, named fig<N>', () => {
+  it('cover every figure of PAPER.md section 5 and fig 9, named fig<N>', () => {
     expect(FIGURE_TEMPLATES.map((t) => t.figure)).toEqual(PAPER_FIGURES);
     expect(FIGURE_TEMPLATES.map((t) => t.name)).toEqual(PAPER_FIGURES.map((f) => `fig${f}`));
     expect(findTemplate('fig3b')?.figure).toBe('3b');
@@ -93,6 +93,13 @@ describe('figure templates', () => {
     expect(kinds('fig4')).toEqual(['band', 'band', 'metric']);
     expect(kinds('fig6')).toEqual(Array(5).fill('ridge'));
     expect(kinds('fig8')).toEqual(Array(6).fill('change'));
+    // Fig 9: a row per layer (1, 11, 24), standard then + BatchNorm, then the training loss.
+    expect(findTemplate('fig9')?.columns).toBe(2);
+    expect(
+      findTemplate('fig9')?.panels.map((p) =>
+        p.kind === 'ridge' ? `${p.slot}@${p.layer}` : p.kind === 'metric' ? p.series : p.kind,
+      ),
+    ).toEqual(['plain@1', 'bn@1', 'plain@11', 'bn@11', 'plain@24', 'bn@24', 'train/loss']);
     expect(kinds('fig11')).toEqual(Array(4).fill('eta'));
     expect(kinds('fig12')).toEqual(['metric', 'band', 'band', 'metric']);
     for (const t of FIGURE_TEMPLATES) {

@@ -19,8 +19,8 @@ const NORM: Record<string, string> = {
 };
 
 describe('FIGURES', () => {
-  it('has every figure of PAPER.md section 5 at paper and CPU scale', () => {
-    const figures = ['1', '2', '3a', '3b', '4', '5', '6', '8', '10', '11', '12', '13'];
+  it('has every figure of PAPER.md section 5, and fig 9, at paper and CPU scale', () => {
+    const figures = ['1', '2', '3a', '3b', '4', '5', '6', '8', '9', '10', '11', '12', '13'];
     expect(FIGURES.map((f) => f.name).sort()).toEqual(
       figures.flatMap((f) => [`fig${f}`, `fig${f}-cpu`]).sort(),
     );
@@ -79,5 +79,14 @@ describe('FIGURES', () => {
       'dln25-bn',
     ]);
     expect(findFigure('fig5-cpu')?.runs).toHaveLength(10);
+    // Fig 9: the DLN with and without BN at LR 1e-6, the activations of layers 1, 11 and 24 every 50 steps.
+    expect(findFigure('fig9-cpu')?.runs.map((r) => r.label)).toEqual(['plain', 'bn']);
+    for (const name of ['fig9/plain', 'fig9-cpu/bn']) {
+      const c = parse(name);
+      expect(c.model.network).toBe('dln25');
+      expect(c.optimizer.lr).toBe(1e-6);
+      expect(c.probes.activations).toMatchObject({ every: 50, layers: [1, 11, 24] });
+      expect([c.probes.ics.every, c.probes.landscape.every]).toEqual([0, 0]);
+    }
   });
 });

@@ -287,6 +287,29 @@ describe('figure templates filled from stored runs', () => {
     }
   });
 
+  it("fig 9: the DLN's ridges of layers 1, 11 and 24 are its runs' histograms of those layers", () => {
+    const figure = build('fig9');
+    for (const slot of ['plain', 'bn']) {
+      // The newest run of the slot: the fixture's second seed.
+      const runId = runIds[`fig9-cpu/${slot}`]?.[1] as string;
+      for (const layer of [1, 11, 24]) {
+        const p = panel(figure, `ridge-${slot}-layer${layer}`);
+        expect(p.title).toBe(`${slot === 'bn' ? 'standard + BatchNorm' : 'standard'}, layer #${layer}`);
+        const records = store
+          .listProbeRecords(runId, { probe: 'activations' })
+          .filter((r) => 'layer' in r.data && r.data.layer === layer);
+        expect(records.length).toBeGreaterThan(1);
+        expect(p.ridges.map((r) => r.step)).toEqual(records.map((r) => r.step));
+        p.ridges.forEach((ridge, k) => {
+          const data = records[k]?.data;
+          if (!data || !('counts' in data)) throw new Error('fixture record without a histogram');
+          expect(ridge.counts).toEqual(data.counts);
+        });
+      }
+    }
+    expect(panel(figure, 'train-loss').yScale).toBe('log');
+  });
+
   it('ridge plots show at most 12 logged steps, evenly spaced, first and last included', () => {
     const s = openStore(join(dirs.make(), 'runs.sqlite'));
     try {
