@@ -65,11 +65,11 @@ const VGG_ARGS = [
   ...setArgs('probes.landscape.every=2', 'probes.activations.every=3', 'probes.activations.layers=[2]'),
 ];
 /**
- * The trainer logs train metrics at step 1 and every trainMetricsEvery steps, test metrics every
- * testMetricsEvery steps and at the last step.
+ * The trainer logs train metrics at step 1 and every trainMetricsEvery steps, test metrics at step 0
+ * (the initial weights), every testMetricsEvery steps and at the last step.
  */
 const VGG_TRAIN_STEPS = [1, 2, 4];
-const VGG_TEST_STEPS = [3, 4];
+const VGG_TEST_STEPS = [0, 3, 4];
 
 const DLN_STEPS = 20;
 const DLN_ARGS = [
@@ -157,7 +157,7 @@ describe('reading stored runs', () => {
     for (const name of ['train/loss', 'train/accuracy']) {
       expect(series.get(name)).toMatchObject({ firstStep: 1, lastStep: VGG_STEPS });
     }
-    expect(series.get('test/accuracy')).toMatchObject({ firstStep: 3, lastStep: VGG_STEPS });
+    expect(series.get('test/accuracy')).toMatchObject({ firstStep: 0, lastStep: VGG_STEPS });
     const acc = series.get('test/accuracy')?.last;
     expect(acc).toBeGreaterThanOrEqual(0);
     expect(acc).toBeLessThanOrEqual(1);
