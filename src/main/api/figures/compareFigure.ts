@@ -6,6 +6,7 @@
  * panel and from one build to the next whatever order the runs were picked in.
  */
 import { configValue, groupLabel } from '../../../shared/configKeys';
+import { effectiveConfig } from '../../../shared/effectiveConfig';
 import type { CompareSpec, PlotFigure, PlotPanel } from '../../../shared/plots';
 import type { RunRecord } from '../../../shared/runTypes';
 import { requireRuns, type FigureContext } from './compareRuns';
@@ -24,7 +25,9 @@ export function compareGroups(runs: readonly RunRecord[], groupBy: readonly stri
       key = run.id;
       label = run.name || run.id;
     } else {
-      const values = groupBy.map((k) => configValue(run.config, k));
+      // With today's defaults, so a run stored before a key existed groups with its default value.
+      const config = effectiveConfig(run.config);
+      const values = groupBy.map((k) => configValue(config, k));
       // undefined (a key the config lacks) is not JSON: spelled out so it differs from null.
       key = JSON.stringify(values.map((v) => (v === undefined ? { none: true } : v)));
       label = groupLabel(groupBy, values);
