@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 import '../../../../src/main/engine/tf/registerGradients';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { softmaxCrossEntropy, softmaxCrossEntropySum } from '../../../../src/main/engine/losses/crossEntropy';
+import { onCpuBackend, value } from './lossTestSetup';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-const value = (t: tf.Tensor): number => {
-  const v = t.dataSync()[0] as number;
-  t.dispose();
-  return v;
-};
+onCpuBackend();
 
 describe('softmax cross-entropy', () => {
   it('is the mean of -log softmax(z)[y]', () => {

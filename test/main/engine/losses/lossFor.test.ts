@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lossFor } from '../../../../src/main/engine/losses/lossFor';
+import { onCpuBackend, value } from './lossTestSetup';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-const value = (t: tf.Tensor): number => {
-  const v = t.dataSync()[0] as number;
-  t.dispose();
-  return v;
-};
+onCpuBackend();
 
 describe('lossFor', () => {
   it('picks cross-entropy for CIFAR-10 and the summed squared error for the DLN task', () => {

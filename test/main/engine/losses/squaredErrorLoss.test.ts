@@ -1,22 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LOSS_REDUCTIONS } from '../../../../src/shared/config';
 import { lossFor } from '../../../../src/main/engine/losses/lossFor';
 import {
   perSampleSquaredErrorSum,
   reducedSquaredError,
 } from '../../../../src/main/engine/losses/squaredErrorLoss';
+import { onCpuBackend, value } from './lossTestSetup';
 
-beforeAll(async () => {
-  await tf.setBackend('cpu');
-});
-
-const value = (t: tf.Tensor): number => {
-  const v = t.dataSync()[0] as number;
-  t.dispose();
-  return v;
-};
+onCpuBackend();
 
 describe('DLN loss reductions', () => {
   // 3 samples of dimension 2; errors (1, 2), (2, 2), (0, 3): squared norms 5, 8, 9, total 22.
