@@ -20,3 +20,8 @@ export function mmToPx(mm: number): number {
 export function mmToPt(mm: number): number {
   return (mm * PT_PER_INCH) / MM_PER_INCH;
 }
+
+/** A PNG's pixel width: the printed width in inches times the DPI (the export and its dialog). */
+export function pngWidthPx(widthMm: number, dpi: number): number {
+  return Math.round((widthMm / MM_PER_INCH) * dpi);
+}

@@ -5,7 +5,8 @@
 import { renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
 
 import { findFigureFont } from './fonts';
-import { MM_PER_INCH, PRINT_FONT_FAMILY } from './printStyle';
+import { pngWidthPx } from '../../../../shared/printUnits';
+import { PRINT_FONT_FAMILY } from './printStyle';
 
 export interface PngOptions {
   widthMm: number;
@@ -14,10 +15,7 @@ export interface PngOptions {
   fontFile?: string;
 }
 
-/** The PNG's pixel width: the printed width in inches times the DPI. */
-export function pngWidthPx(widthMm: number, dpi: number): number {
-  return Math.round((widthMm / MM_PER_INCH) * dpi);
-}
+export { pngWidthPx };
 
 function fontOptions(fontFile?: string): NonNullable<ResvgRenderOptions['font']> {
   const font = findFigureFont(fontFile);

@@ -89,10 +89,8 @@ export function exportSize(s: ExportSettings): ExportSize {
   };
 }
 
-/** PNG pixels for a width in mm at a DPI (what the dialog shows next to the DPI). */
-export function pngPixels(mm: number, dpi: number): number {
-  return Math.round((mm / 25.4) * dpi);
-}
+/** PNG pixels for a width in mm at a DPI (what the dialog shows next to the DPI): the export's own. */
+export { pngWidthPx as pngPixels } from '../../../../shared/printUnits';
 
 let remembered: ExportSettings | null = null;
 
