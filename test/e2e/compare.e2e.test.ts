@@ -216,6 +216,7 @@ describe.skipIf(missing.length > 0)('compare and figures against normlab serve',
     const png = readPng(
       await download('png', async (p) => {
         await p.getByTestId('export-dpi').fill('150');
+        await screenshot(p, 'compare-export-dialog');
       }),
     );
     expect(png.width).toBe(pngWidthPx(FIGURE_WIDTH_MM.twoColumn, 150));
