@@ -53,6 +53,8 @@ export function createAppRouter() {
         component: () => import('./views/FiguresView.vue'),
         props: true,
       },
+      // ?scale=smoke&only=fig4&reading=... : the choices are in the query (components/reproduce/reproQuery.ts).
+      { path: '/reproduce', name: 'reproduce', component: () => import('./views/ReproduceView.vue') },
       { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
