@@ -48,6 +48,13 @@ export const noisyBatchNormSchema = z
     meanJitter: z.number().nonnegative().default(0.1),
     /** s ~ N(sigma_j, sigmaStd) per element; sigmaStd is a standard deviation (Algorithm 1: 0.1). */
     sigmaStd: z.number().nonnegative().default(0.1),
+    /**
+     * The random numbers behind the noise (norms/noisyBatchNorm.ts), both seeded from the run seed, step
+     * and layer: `philox`, a counter-based Philox4x32-10 that the GPU draws itself under webgpu; `alea`,
+     * the host-drawn streams of runs stored before philox existed (a store migration sets it on them,
+     * so they resume and replay as they ran). Same distribution, different numbers.
+     */
+    generator: z.enum(['philox', 'alea']).default('philox'),
   })
   .strict()
   .refine((v) => v.sigmaLow <= v.sigmaHigh, { message: 'sigmaLow must not exceed sigmaHigh' });
@@ -84,6 +91,7 @@ export const modelSchema = z
       sigmaHigh: 1.25,
       meanJitter: 0.1,
       sigmaStd: 0.1,
+      generator: 'philox',
     }),
     lp: lpNormSchema.default({ centered: true, averaged: true }),
     /**

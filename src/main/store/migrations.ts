@@ -245,6 +245,20 @@ export const MIGRATIONS: readonly Migration[] = [
       new LodWriter(db).rebuildAll();
     },
   },
+  {
+    name: 'noisy batch norm runs keep the alea generator they ran with',
+    up(db) {
+      db.exec(`
+        -- model.noisy.generator (shared/config.ts) chooses Algorithm 1's random numbers and reads philox
+        -- when absent. Every noisy-batch run stored before it existed drew alea's numbers: it keeps them,
+        -- so that it resumes and replays as it ran. Runs of other normalizations draw no noise and keep
+        -- their configs as stored (they then read as new runs of the same config do).
+        UPDATE runs SET config = json_set(config, '$.model.noisy.generator', 'alea')
+          WHERE normalization = 'noisy-batch'
+            AND json_extract(config, '$.model.noisy.generator') IS NULL;
+      `);
+    },
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Migration } from '../../../src/main/store/migrations';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, migrate } from '../../../src/main/store/migrations';
+import { modelSchema } from '../../../src/shared/config';
 import { RUN_STATUSES } from '../../../src/shared/runTypes';
 import { makeTempDirs } from './fixtures/storeFixtures';
 
@@ -132,7 +133,7 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
     const path = join(temp.dir(), 'v3.sqlite');
     v3Database(path);
     const db = new Database(path);
-    expect(migrate(db)).toEqual([4, 5]);
+    expect(migrate(db)).toEqual(Array.from({ length: SCHEMA_VERSION - 3 }, (_, i) => i + 4));
     const series = db
       .prepare(
         'SELECT name, points, first_step, last_step, last_value, last_nf, min_value, max_value FROM series ORDER BY name',
@@ -199,6 +200,63 @@ describe('migration 4: tags, notes, queue owners, series summaries, probe series
     db.prepare("INSERT INTO run_tags (run_id, tag) VALUES ('old00001', 'baseline')").run();
     db.prepare("DELETE FROM runs WHERE id = 'old00001'").run();
     expect(db.prepare('SELECT count(*) FROM run_tags').pluck().get()).toBe(0);
+    db.close();
+  });
+});
+
+describe('migration 6: noisy batch norm runs keep the alea generator', () => {
+  const noisy = { meanRange: 0.5, sigmaLow: 1, sigmaHigh: 1.25, meanJitter: 0.1, sigmaStd: 0.1 };
+  const stored = {
+    oldNoisy: { seed: 1, model: { network: 'mlp', normalization: 'noisy-batch', noisy } },
+    // A partial config (every field has a default): the generator is added all the same.
+    oldNoisyPartial: { model: { network: 'mlp', normalization: 'noisy-batch' } },
+    oldBatch: { seed: 1, model: { network: 'mlp', normalization: 'batch', noisy } },
+    oldPlain: { model: { network: 'dln25' } },
+    chosen: {
+      model: { network: 'mlp', normalization: 'noisy-batch', noisy: { ...noisy, generator: 'philox' } },
+    },
+  };
+
+  it('sets generator alea on noisy-batch configs without one, and leaves every other config as stored', () => {
+    const path = join(temp.dir(), 'v5.sqlite');
+    const old = new Database(path);
+    migrate(old, MIGRATIONS.slice(0, 5));
+    const insert = old.prepare(
+      "INSERT INTO runs (id, config, status, seed, created_at) VALUES (?, ?, 'completed', 1, 1)",
+    );
+    for (const [id, config] of Object.entries(stored)) insert.run(id, JSON.stringify(config));
+    old.close();
+
+    const db = new Database(path);
+    expect(migrate(db, MIGRATIONS.slice(0, 6))).toEqual([6]);
+    const rows = db.prepare('SELECT id, config FROM runs ORDER BY id').all() as {
+      id: string;
+      config: string;
+    }[];
+    const configs = Object.fromEntries(rows.map((r) => [r.id, JSON.parse(r.config) as unknown]));
+    expect(configs).toEqual({
+      oldNoisy: {
+        ...stored.oldNoisy,
+        model: { ...stored.oldNoisy.model, noisy: { ...noisy, generator: 'alea' } },
+      },
+      oldNoisyPartial: { model: { ...stored.oldNoisyPartial.model, noisy: { generator: 'alea' } } },
+      oldBatch: stored.oldBatch,
+      oldPlain: stored.oldPlain,
+      chosen: stored.chosen,
+    });
+    // Read by today's schema: the old noisy runs draw alea's numbers again, every other run philox's.
+    const generator = (id: string) =>
+      modelSchema.parse((configs[id] as { model: unknown }).model).noisy.generator;
+    expect(['oldNoisy', 'oldNoisyPartial', 'oldBatch', 'chosen'].map(generator)).toEqual([
+      'alea',
+      'alea',
+      'philox',
+      'philox',
+    ]);
+    // The runs table still reads its config columns.
+    expect(db.prepare("SELECT normalization FROM runs WHERE id = 'oldNoisy'").pluck().get()).toBe(
+      'noisy-batch',
+    );
     db.close();
   });
 });

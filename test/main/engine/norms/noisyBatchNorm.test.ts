@@ -4,10 +4,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { noisyBatchNormSchema } from '../../../../src/shared/config';
 import { batchNormTrain } from '../../../../src/main/engine/norms/batchNorm';
 import {
+  ALGORITHM1_STREAMS,
   applyNoise,
   drawAlgorithm1Noise,
   makeAlgorithm1Noise,
 } from '../../../../src/main/engine/norms/noisyBatchNorm';
+import { fillNormals, fillUniforms, philoxKey } from '../../../../src/main/engine/rng/philox';
 import { expectGradientsMatch, gradCheck, normal } from './gradCheck';
 
 beforeAll(async () => {
@@ -15,6 +17,7 @@ beforeAll(async () => {
 });
 
 const PAPER = noisyBatchNormSchema.parse({});
+const GENERATORS = ['philox', 'alea'] as const;
 
 function meanVar(xs: ArrayLike<number>): { mean: number; variance: number } {
   let s = 0;
@@ -35,12 +38,13 @@ function extent(xs: ArrayLike<number>): { min: number; max: number } {
   return { min, max };
 }
 
-describe('Algorithm 1 noise', () => {
+describe.each(GENERATORS)('Algorithm 1 noise from %s', (generator) => {
   const UNITS = 2000;
   const ROWS = 100;
+  const cfg = { ...PAPER, generator };
 
   it('draws mu_j ~ U(-.5,.5), sigma_j ~ U(1,1.25) per unit and m, s per element', () => {
-    const d = drawAlgorithm1Noise(PAPER, 7, 3, [ROWS, UNITS]);
+    const d = drawAlgorithm1Noise(cfg, 7, 3, [ROWS, UNITS]);
     const mu = d.mu.dataSync();
     const sigma = d.sigma.dataSync();
     const shift = d.shift.dataSync();
@@ -87,8 +91,8 @@ describe('Algorithm 1 noise', () => {
   });
 
   it('draws per element over N, H, W for conv activations and honours the constants', () => {
-    const cfg = { meanRange: 2, sigmaLow: 3, sigmaHigh: 3, meanJitter: 0, sigmaStd: 0 };
-    const d = drawAlgorithm1Noise(cfg, 1, 1, [2, 3, 3, 4]);
+    const constants = { meanRange: 2, sigmaLow: 3, sigmaHigh: 3, meanJitter: 0, sigmaStd: 0, generator };
+    const d = drawAlgorithm1Noise(constants, 1, 1, [2, 3, 3, 4]);
     tf.tidy(() => {
       expect(d.scale.shape).toEqual([2, 3, 3, 4]);
       // No jitter: every element equals its unit's (mu_j, sigma_j).
@@ -102,10 +106,10 @@ describe('Algorithm 1 noise', () => {
 
   it('is deterministic per (seed, layer) and differs across seeds and layers', () => {
     tf.tidy(() => {
-      const a = makeAlgorithm1Noise(PAPER, 42)(2, [8, 5]);
-      const b = makeAlgorithm1Noise(PAPER, 42)(2, [8, 5]);
-      const otherSeed = makeAlgorithm1Noise(PAPER, 43)(2, [8, 5]);
-      const otherLayer = makeAlgorithm1Noise(PAPER, 42)(3, [8, 5]);
+      const a = makeAlgorithm1Noise(cfg, 42)(2, [8, 5]);
+      const b = makeAlgorithm1Noise(cfg, 42)(2, [8, 5]);
+      const otherSeed = makeAlgorithm1Noise(cfg, 43)(2, [8, 5]);
+      const otherLayer = makeAlgorithm1Noise(cfg, 42)(3, [8, 5]);
       expect(Array.from(a.scale.dataSync())).toEqual(Array.from(b.scale.dataSync()));
       expect(Array.from(a.shift.dataSync())).toEqual(Array.from(b.shift.dataSync()));
       expect(Array.from(a.shift.dataSync())).not.toEqual(Array.from(otherSeed.shift.dataSync()));
@@ -113,13 +117,93 @@ describe('Algorithm 1 noise', () => {
     });
   });
 
+  it("makeAlgorithm1Noise gives the draw's scale and shift", () => {
+    const d = drawAlgorithm1Noise(cfg, 11, 2, [6, 7]);
+    const n = makeAlgorithm1Noise(cfg, 11)(2, [6, 7]);
+    expect(Array.from(n.scale.dataSync())).toEqual(Array.from(d.scale.dataSync()));
+    expect(Array.from(n.shift.dataSync())).toEqual(Array.from(d.shift.dataSync()));
+    tf.dispose([d.mu, d.sigma, d.scale, d.shift, n.scale, n.shift]);
+  });
+
   it('leaves no tensors behind', () => {
     const before = tf.memory().numTensors;
-    const n = makeAlgorithm1Noise(PAPER, 5)(1, [4, 3]);
+    const n = makeAlgorithm1Noise(cfg, 5)(1, [4, 3]);
     expect(tf.memory().numTensors).toBe(before + 2);
     n.scale.dispose();
     n.shift.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('the philox draw', () => {
+  const cfg = { ...PAPER, generator: 'philox' as const };
+
+  it('reads the streams of the key (seed, noise, layer) as the module comment says', () => {
+    const [rows, units] = [6, 5];
+    const d = drawAlgorithm1Noise(cfg, 19, 4, [rows, units]);
+    const key = philoxKey(19, 'noise', 4);
+    const unit = new Float64Array(2 * units);
+    fillUniforms(unit, key, ALGORITHM1_STREAMS.unit);
+    const u = new Float64Array(rows * units);
+    fillUniforms(u, key, ALGORITHM1_STREAMS.shift);
+    const z = new Float64Array(rows * units);
+    fillNormals(z, key, ALGORITHM1_STREAMS.scale);
+    const mu = d.mu.dataSync();
+    const sigma = d.sigma.dataSync();
+    const shift = d.shift.dataSync();
+    const scale = d.scale.dataSync();
+    for (let j = 0; j < units; j++) {
+      expect(mu[j]).toBe(Math.fround(0.5 * (2 * (unit[2 * j] as number) - 1)));
+      expect(sigma[j]).toBe(Math.fround(1 + 0.25 * (unit[2 * j + 1] as number)));
+    }
+    for (let i = 0; i < rows * units; i++) {
+      const j = i % units;
+      expect(shift[i]).toBeCloseTo((mu[j] as number) + 0.1 * (2 * (u[i] as number) - 1), 6);
+      expect(scale[i]).toBeCloseTo((sigma[j] as number) + 0.1 * (z[i] as number), 6);
+    }
+    tf.dispose([d.mu, d.sigma, d.shift, d.scale]);
+  });
+
+  it("gives element i the same numbers whatever the batch size (a unit's numbers depend on j alone)", () => {
+    const small = drawAlgorithm1Noise(cfg, 3, 1, [2, 2, 2, 6]);
+    const large = drawAlgorithm1Noise(cfg, 3, 1, [5, 2, 2, 6]);
+    const n = small.shift.size;
+    expect(Array.from(small.shift.dataSync())).toEqual(Array.from(large.shift.dataSync().subarray(0, n)));
+    expect(Array.from(small.scale.dataSync())).toEqual(Array.from(large.scale.dataSync().subarray(0, n)));
+    const wider = drawAlgorithm1Noise(cfg, 3, 1, [2, 9]);
+    expect(Array.from(wider.mu.dataSync().subarray(0, 6))).toEqual(Array.from(small.mu.dataSync()));
+    expect(Array.from(wider.sigma.dataSync().subarray(0, 6))).toEqual(Array.from(small.sigma.dataSync()));
+    tf.dispose([small, large, wider].flatMap((d) => [d.mu, d.sigma, d.shift, d.scale]));
+  });
+
+  it('differs from the alea draw of the same seed and layer', () => {
+    tf.tidy(() => {
+      const p = makeAlgorithm1Noise(cfg, 42)(2, [8, 5]);
+      const a = makeAlgorithm1Noise({ ...cfg, generator: 'alea' }, 42)(2, [8, 5]);
+      expect(Array.from(p.shift.dataSync())).not.toEqual(Array.from(a.shift.dataSync()));
+      expect(Array.from(p.scale.dataSync())).not.toEqual(Array.from(a.scale.dataSync()));
+    });
+  });
+});
+
+describe('the alea draw', () => {
+  it('is the draw stored runs were made with (values of the implementation before philox, commit cd695bc)', () => {
+    const d = drawAlgorithm1Noise({ ...PAPER, generator: 'alea' }, 7, 3, [2, 3]);
+    expect(Array.from(d.mu.dataSync())).toEqual([
+      -0.19827428460121155, 0.14699658751487732, -0.1589641124010086,
+    ]);
+    expect(Array.from(d.sigma.dataSync())).toEqual([
+      1.065007209777832, 1.0773956775665283, 1.2404389381408691,
+    ]);
+    expect(Array.from(d.shift.dataSync())).toEqual([
+      -0.17784665524959564, 0.1885494589805603, -0.20835722982883453, -0.15926697850227356,
+      0.16604198515415192, -0.12243123352527618,
+    ]);
+    expect(Array.from(d.scale.dataSync())).toEqual([
+      1.2133183479309082, 0.8376643061637878, 1.2367011308670044, 1.2224594354629517, 1.2446471452713013,
+      1.3836710453033447,
+    ]);
+    tf.dispose([d.mu, d.sigma, d.shift, d.scale]);
   });
 });
 
