@@ -9,6 +9,7 @@ import type { TemplateSpec } from '../../../src/shared/plots';
 import type { ReproReport, ReproScale } from '../../../src/shared/reproduce';
 import { ApiCallError, setClient } from '../../../src/renderer/src/api/client';
 import ReproduceView from '../../../src/renderer/src/views/ReproduceView.vue';
+import { useActivityStore } from '../../../src/renderer/src/stores/activity';
 import { charts, createFakeChart } from '../live/fakeChart';
 import { fakeClient, type FakeClient, type Handlers } from '../fakeClient';
 import { runRow } from '../runRows';
@@ -179,11 +180,20 @@ describe('the reproduction view', () => {
   });
 
   it("lists the plan's runs with their states, links, estimates, and why some have none", async () => {
-    const s = await setup('scale=cpu', {
-      states: ['done', 'active', 'resumable', 'to-run'],
-      runIds: ['r1', 'r2', 'r3', undefined],
-      estimates: [0, 125, 4000, null],
-    });
+    const s = await setup(
+      'scale=cpu',
+      {
+        states: ['done', 'active', 'resumable', 'to-run'],
+        runIds: ['r1', 'r2', 'r3', undefined],
+        estimates: [0, 125, 4000, null],
+      },
+      { 'runs.list': () => ({ total: 1, rows: [runRow(0, { id: 'r2', status: 'queued' })] }) },
+    );
+    // Until the app knows an active run's status, it is just active.
+    expect(rows(s)[1]?.badge).toBe('active');
+    await useActivityStore().reload();
+    await settle();
+    expect(rows(s)[1]?.badge).toBe('queued');
     expect(rows(s)).toEqual([
       {
         name: 'fig4/plain seed 0',
@@ -196,7 +206,7 @@ describe('the reproduction view', () => {
       {
         name: 'fig4/bn seed 0',
         state: 'active',
-        badge: 'training',
+        badge: 'queued',
         estimate: '2 min',
         basis: 'from 3 stored runs of vgg16 on wasm',
         link: '/runs/r2',
@@ -226,7 +236,7 @@ describe('the reproduction view', () => {
     expect(s.wrapper.get('[data-testid="repro-unknown"]').text()).toContain(
       'no run of dln25 is stored yet; run one to time it on this machine (fig10/bn seed 0)',
     );
-    expect(s.wrapper.get('[data-testid="repro-progress-text"]').text()).toBe('1 of 4 runs done · 1 training');
+    expect(s.wrapper.get('[data-testid="repro-progress-text"]').text()).toBe('1 of 4 runs done · 1 queued');
     expect(s.wrapper.get('[data-testid="repro-progress"]').attributes('aria-valuenow')).toBe('1');
     expect(s.wrapper.get('[data-testid="repro-plan-summary"]').text()).toContain('3 of 4 runs to train');
   });
@@ -267,7 +277,7 @@ describe('the reproduction view', () => {
     expect(s.plans.length).toBeGreaterThan(plans);
     expect(s.results.length).toBeGreaterThan(results);
     expect(rows(s).map((r) => r.state)).toEqual(['done', 'active']);
-    expect(s.wrapper.get('[data-testid="repro-progress-text"]').text()).toBe('1 of 2 runs done · 1 training');
+    expect(s.wrapper.get('[data-testid="repro-progress-text"]').text()).toBe('1 of 2 runs done · 1 active');
 
     // A run of another reproduction changes nothing.
     const before = s.plans.length;
@@ -309,13 +319,29 @@ describe('the reproduction view', () => {
     expect(criteria).toEqual([
       ['VGG: BN / plain median loss band', '0.123', '≤ 0.500', 'pass'],
       ['VGG: BN / plain median effective beta', '1.23', '≤ 0.800', 'fail'],
-      ['DLN: BN / plain median loss band', 'n/a', '≤ 0.500', 'fail'],
+      ['DLN: BN / plain median loss band', 'n/a', '≤ 0.500', 'n/a'],
     ]);
     expect(card.get('[data-testid="claim-criteria"] .description').text()).toBe(
       'median over probed steps of the loss band, BN over plain',
     );
     expect(card.get('[data-testid="claim-missing"]').text()).toContain('fig10/bn: no runs');
     expect(card.get('[data-testid="claim-note"]').text()).toBe(FIG4_CLAIM.note);
+  });
+
+  it('lists the first missing items of a claim and the rest on demand', async () => {
+    const missing = Array.from({ length: 9 }, (_, i) => `fig10/slot${i}: no runs`);
+    const s = await setup(
+      'scale=smoke',
+      { states: [] },
+      {
+        'reproduce.results': (p) =>
+          resultsFixture(planFixture(p.scale, { states: [] }), { ...FIG4_CLAIM, missing }),
+      },
+    );
+    const list = () => s.wrapper.findAll('[data-testid="claim-missing"] li').map((li) => li.text());
+    expect(list()).toEqual([...missing.slice(0, 6), 'and 3 more']);
+    await s.wrapper.get('[data-testid="claim-missing"] button').trigger('click');
+    expect(list()).toEqual(missing);
   });
 
   it("draws the claim's figures from the runs it read, every slot named, and says which have none", async () => {
