@@ -10,6 +10,17 @@
  *   `events.subscribe` and leaves with `events.unsubscribe`. Nothing crosses as a callback or an
  *   object with methods, so the same contract serves IPC and WebSocket.
  */
+import {
+  reproCatalogSchema,
+  reproOptionsSchema,
+  reproPlanInfoSchema,
+  reproPlanParamsSchema,
+  reproReportParamsSchema,
+  reproReportSchema,
+  reproResultsSchema,
+  reproStartParamsSchema,
+  reproStartResultSchema,
+} from './reproduce';
 import { z } from 'zod';
 import { BACKENDS, NORMALIZATIONS, experimentSchema } from './config';
 import { anyNumber, backendInfoSchema, errorInfoSchema, runEventSchema } from './events';
@@ -536,6 +547,24 @@ export const API_METHODS = {
       .strict(),
     figureFileSchema,
   ),
+
+  // reproduce the paper (shared/reproduce.ts)
+  /** The scales, readings, figures and claims a reproduction can take. */
+  'reproduce.catalog': method(empty, reproCatalogSchema),
+  /** The runs a reproduction trains, where each stands in the store, and the time left on this machine. */
+  'reproduce.plan': method(reproPlanParamsSchema, reproPlanInfoSchema),
+  /**
+   * Queues what is left: new runs stored and tagged, interrupted ones resumed, finished ones reused
+   * (tagged). Answers at once; runs report on the `run` topic.
+   */
+  'reproduce.start': method(
+    reproStartParamsSchema.extend({ threads: threadsSchema.optional() }).strict(),
+    reproStartResultSchema,
+  ),
+  /** Every claim's verdict with its numbers, over the runs done so far. */
+  'reproduce.results': method(reproOptionsSchema, reproResultsSchema),
+  /** Writes the report (HTML, every figure as SVG/PNG/PDF, results JSON) into a folder on this machine. */
+  'reproduce.report': method(reproReportParamsSchema, reproReportSchema),
 
   // loss slices
   'slices.start': method(

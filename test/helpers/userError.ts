@@ -11,3 +11,14 @@ export function userErrorOf(f: () => unknown): UserError {
   }
   throw new Error('expected a UserError');
 }
+
+/** The UserError the promise rejects with; fails the test if it resolves or rejects with anything else. */
+export async function userErrorFrom(p: Promise<unknown>): Promise<UserError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    return e as UserError;
+  }
+  throw new Error('expected a UserError');
+}

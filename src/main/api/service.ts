@@ -20,6 +20,7 @@ import { storedExperiment } from './experimentBuilder';
 import { chartHandlers } from './handlers/chartHandlers';
 import { figureHandlers } from './handlers/figureHandlers';
 import { machineHandlers } from './handlers/machineHandlers';
+import { reproduceHandlers } from './handlers/reproduceHandlers';
 import { runBrowserHandlers } from './handlers/runBrowserHandlers';
 import { lifecycleHandlers } from './handlers/runLifecycleHandlers';
 import { sliceHandlers } from './handlers/sliceHandlers';
@@ -102,6 +103,7 @@ export function createNormLabService(options: NormLabServiceOptions): NormLabSer
     ...chartHandlers(ctx),
     ...sliceHandlers(ctx),
     ...figureHandlers(ctx),
+    ...reproduceHandlers(ctx),
   };
   adoptQueuedRuns(ctx);
 

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { API_METHOD_NAMES, type ApiEvent, type ApiMethodName } from '../../../src/shared/api';
-import { UserError } from '../../../src/shared/errors';
 import { dispatch } from '../../../src/main/api/dispatch';
 import { createNormLabService } from '../../../src/main/api/service';
 import { brokenCifar10Folders, writeCifar10Folder } from '../../helpers/cifar10Folders';
+import { userErrorFrom } from '../../helpers/userError';
 import { openHarness, type ServiceHarness } from '../../helpers/serviceHarness';
 import { tempDirs } from '../../helpers/tempDirs';
 import { waitUntil } from '../../helpers/waitUntil';
@@ -35,16 +35,6 @@ function dln(steps = 10, extra: string[] = []) {
     preset: 'dln25-bn',
     overrides: [`schedule.steps=${steps}`, 'schedule.checkpointEvery=5', ...extra],
   };
-}
-
-async function userError(p: Promise<unknown>): Promise<UserError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(UserError);
-    return e as UserError;
-  }
-  throw new Error('expected a UserError');
 }
 
 async function finished(runId: string): Promise<void> {
@@ -180,8 +170,10 @@ describe('the service', () => {
       done: 3,
     });
     expect((await call('slices.points', { jobId })).map((p) => p.alpha)).toEqual([-1, 0, 1]);
-    expect((await userError(call('slices.resume', { jobId }))).message).toMatch(/is complete/);
-    expect((await userError(call('slices.stop', { jobId }))).message).toMatch(/not running in this process/);
+    expect((await userErrorFrom(call('slices.resume', { jobId }))).message).toMatch(/is complete/);
+    expect((await userErrorFrom(call('slices.stop', { jobId }))).message).toMatch(
+      /not running in this process/,
+    );
 
     // Pause, continue, stop, resume: a slow run.
     // "slow": the stand-in worker's slow steps, 40 ms each.
@@ -220,8 +212,9 @@ describe('the service', () => {
     expect(h.events).toContainEqual({ topic: 'runs', change: { kind: 'deleted', runId } });
     expect(await call('events.unsubscribe', { topic: 'runs' })).toEqual({ ok: true });
 
-    // The one method that starts a download and the one that probes the backends have their own tests.
-    const rest = API_METHOD_NAMES.filter((m) => !called.has(m));
+    // The one method that starts a download, the one that probes the backends and the reproduction's
+    // (reproduce/reproduction.test.ts) have their own tests.
+    const rest = API_METHOD_NAMES.filter((m) => !called.has(m) && !m.startsWith('reproduce.'));
     expect(rest.sort()).toEqual(['backends.list', 'data.downloadCifar10']);
   }, 120_000);
 
@@ -256,32 +249,32 @@ describe('the service', () => {
   it('refuses what cannot run with a UserError that says what to do, storing nothing', async () => {
     const broken = brokenCifar10Folders(join(dir, 'cifar'));
     for (const [what, { dir: dataDir, error }] of Object.entries(broken)) {
-      const e = await userError(h.call('runs.start', { preset: 'vgg-tiny-bn', dataDir }));
+      const e = await userErrorFrom(h.call('runs.start', { preset: 'vgg-tiny-bn', dataDir }));
       expect(e.code, what).toMatch(/^data-/);
       expect(e.message, what).toMatch(error);
     }
-    const missing = await userError(h.call('runs.start', { preset: 'vgg-tiny-bn' }));
+    const missing = await userErrorFrom(h.call('runs.start', { preset: 'vgg-tiny-bn' }));
     expect(missing.message).toMatch(
       /^CIFAR-10 was not found at .*cifar-10-batches-bin \(the default location\)/,
     );
-    expect((await userError(h.call('runs.start', { preset: 'nope' }))).message).toMatch(
+    expect((await userErrorFrom(h.call('runs.start', { preset: 'nope' }))).message).toMatch(
       /^unknown preset "nope"/,
     );
-    expect((await userError(h.call('runs.startFigure', { figure: 'fig99' }))).message).toMatch(
+    expect((await userErrorFrom(h.call('runs.startFigure', { figure: 'fig99' }))).message).toMatch(
       /^unknown figure "fig99"/,
     );
     // A sweep whose experiment is not valid stores none of its runs.
-    const bad = await userError(
+    const bad = await userErrorFrom(
       h.call('runs.startSweep', { experiment: dln(5, ['optimizer.lr=fast']), grid: { seed: [1, 2] } }),
     );
     expect(bad.code).toBe('config');
-    expect((await userError(h.call('runs.get', { runId: 'zzzzzzzz' }))).message).toMatch(
+    expect((await userErrorFrom(h.call('runs.get', { runId: 'zzzzzzzz' }))).message).toMatch(
       /^no run "zzzzzzzz"/,
     );
-    expect((await userError(h.call('runs.resume', { runId: 'zzzzzzzz' }))).code).toBe('not-found');
+    expect((await userErrorFrom(h.call('runs.resume', { runId: 'zzzzzzzz' }))).code).toBe('not-found');
     expect((await h.call('runs.list', {})).total).toBe(0);
     // A malformed call is refused by the contract before any handler runs.
-    expect((await userError(h.call('runs.list', { limit: 0 }))).message).toMatch(
+    expect((await userErrorFrom(h.call('runs.list', { limit: 0 }))).message).toMatch(
       /^invalid parameters for runs\.list/,
     );
   });
@@ -298,7 +291,7 @@ describe('the service', () => {
     });
     const check = await h.call('data.checkCifar10', { dir: broken['label out of range']?.dir });
     expect(check).toMatchObject({ ok: false, error: expect.stringMatching(/label byte 12/) });
-    const e = await userError(h.call('settings.set', { key: 'cifar10Dir', value: broken.empty?.dir }));
+    const e = await userErrorFrom(h.call('settings.set', { key: 'cifar10Dir', value: broken.empty?.dir }));
     expect(e.message).toMatch(/has no training files/);
     expect(await h.call('settings.get', {})).toEqual({});
     expect(await h.call('settings.set', { key: 'cifar10Dir', value: good })).toEqual({ cifar10Dir: good });

@@ -1,7 +1,8 @@
 /**
  * A planned run's stable key: the SHA-256 of its parsed experiment config in canonical JSON (object
- * keys sorted), less what does not change the experiment: its `name` and `data.dir` (where the
- * CIFAR-10 files lie on this machine). The same config gives the same key on every machine and
+ * keys sorted), less what does not change the experiment: its `name`, `data.dir` (where the
+ * CIFAR-10 files lie on this machine) and `backend` (the same experiment on another backend differs
+ * only by float rounding; the report names each run's backend). The same config gives the same key on every machine and
  * NormLab version whose schema fills the same defaults, so a rerun finds its runs in the store.
  */
 import { createHash } from 'node:crypto';
@@ -19,9 +20,9 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The config as the key sees it: name and data folder blanked. */
+/** The config as the key sees it: name, data folder and backend blanked. */
 export function keyedConfig(config: ExperimentConfig): ExperimentConfig {
-  return { ...config, name: '', data: { ...config.data, dir: '' } };
+  return { ...config, name: '', backend: 'auto', data: { ...config.data, dir: '' } };
 }
 
 /** 16 hex digits (64 bits) of the hash: collisions among a store's runs are not a concern. */

@@ -15,13 +15,16 @@
  *   What may not survive: the late-training part of the curves (VGG reaches well under the paper's
  *   ~90% train accuracy, so Fig 3a's ICS and Fig 4's bands cover only early training, where the
  *   paper's gaps are also widest), and width 1/4 changes the absolute loss and beta scales.
+ * - smoke: the pipeline end to end in about a minute (the report's test runs it): vgg16 at width 1/16
+ *   for 6 steps at batch 16, the DLN 20 steps, every probe every 2 or 4 steps so that each claim has
+ *   numbers to compute; the numbers mean nothing.
  * - quick: the whole pipeline in under 10 minutes, every figure and panel, numbers not meaningful:
  *   vgg16 at width 1/8, 30 steps at batch 32 with probes every 10; the DLN 500 steps, probes every 25.
  */
 import type { ExperimentInput } from '../../../shared/config';
+import type { ReproScale } from '../../../shared/reproduce';
 
-export const REPRO_SCALES = ['quick', 'cpu', 'paper'] as const;
-export type ReproScale = (typeof REPRO_SCALES)[number];
+export { isReproScale, REPRO_SCALES, type ReproScale } from '../../../shared/reproduce';
 
 /** What a scale sets on one network's runs; undefined keeps the preset's value. */
 export interface NetProtocol {
@@ -76,6 +79,25 @@ export const SCALES: Readonly<Record<ReproScale, ScaleProtocol>> = {
       'DLN: the paper protocol (10k steps, probes every 50), two seeds',
     ],
   },
+  smoke: {
+    scale: 'smoke',
+    presetScale: 'cpu',
+    vgg: {
+      widthMultiplier: 0.0625,
+      steps: 6,
+      batchSize: 16,
+      trainMetricsEvery: 1,
+      testMetricsEvery: 2,
+      checkpointEvery: 3,
+      testLimit: 64,
+      probeEvery: 2,
+      seeds: 1,
+    },
+    dln: { steps: 20, trainMetricsEvery: 1, checkpointEvery: 10, probeEvery: 4, seeds: 1 },
+    departures: [
+      'a check of the pipeline, not a reproduction: vgg16 at width 1/16 for 6 steps at batch 16, the DLN 20 steps; one seed; the numbers mean nothing',
+    ],
+  },
   quick: {
     scale: 'quick',
     presetScale: 'cpu',
@@ -96,10 +118,6 @@ export const SCALES: Readonly<Record<ReproScale, ScaleProtocol>> = {
     ],
   },
 };
-
-export function isReproScale(name: string): name is ReproScale {
-  return (REPRO_SCALES as readonly string[]).includes(name);
-}
 
 type ProbesRecord = Record<string, { every?: unknown } & Record<string, unknown>>;
 

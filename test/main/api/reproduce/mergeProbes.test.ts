@@ -39,10 +39,12 @@ describe('mergeProbes', () => {
 });
 
 describe('runKey', () => {
-  it('ignores key order, name and data folder, and nothing else', () => {
+  it('ignores key order, name, data folder and backend, and nothing else', () => {
     const c = dln({});
     expect(canonicalJson({ b: 1, a: [2, { d: 3, c: 4 }] })).toBe('{"a":[2,{"c":4,"d":3}],"b":1}');
     expect(runKey({ ...c, name: 'y', data: { ...c.data, dir: '/z' } })).toBe(runKey(c));
+    expect(runKey({ ...c, backend: 'wasm' })).toBe(runKey({ ...c, backend: 'webgpu' }));
+    expect(runKey({ ...c, seed: c.seed + 1 })).not.toBe(runKey(c));
     expect(runKey({ ...c, optimizer: { ...c.optimizer, lr: 2e-6 } })).not.toBe(runKey(c));
   });
 });

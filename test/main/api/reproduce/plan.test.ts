@@ -17,6 +17,7 @@ const DLN_CONFIGS = 7;
 
 describe('buildPlan sizes', () => {
   it.each([
+    ['smoke', 1, 1],
     ['quick', 1, 1],
     ['cpu', 1, 2],
     ['paper', 3, 3],
@@ -107,6 +108,18 @@ describe('buildPlan scales', () => {
     const quick = buildPlan({ scale: 'quick' });
     for (const r of quick.runs) {
       expect(r.config.schedule.steps).toBe(r.network === 'vgg' ? 30 : 500);
+    }
+  });
+
+  it('smoke scale probes often enough that every claim has two records of each probe to compare', () => {
+    for (const r of buildPlan({ scale: 'smoke' }).runs) {
+      const steps = r.config.schedule.steps;
+      expect(steps).toBe(r.network === 'vgg' ? 6 : 20);
+      for (const probe of Object.values(r.config.probes)) {
+        if (typeof probe.every === 'number' && probe.every > 0)
+          expect(Math.floor(steps / probe.every)).toBeGreaterThanOrEqual(2);
+      }
+      if (r.network === 'vgg') expect(steps / r.config.schedule.testMetricsEvery).toBeGreaterThanOrEqual(2);
     }
   });
 
