@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { isUserError } from '../../../shared/errors';
 import { registerDataCommands } from './commands/dataCommands';
 import { registerFigureCommands } from './commands/figureCommands';
+import { registerReproduceCommands } from './commands/reproduceCommands';
 import { registerRunCommands } from './commands/runCommands';
 import { registerInfoCommands } from './commands/infoCommands';
 import { registerSettingsCommands } from './commands/settingsCommands';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerRunCommands(program);
   registerInfoCommands(program);
   registerFigureCommands(program);
+  registerReproduceCommands(program);
   registerDataCommands(program);
   registerSettingsCommands(program);
   registerSliceCommands(program);
