@@ -68,7 +68,14 @@ describe('experimentSchema refinements', () => {
 
   it('fills the paper defaults (Algorithm 1, PAPER.md)', () => {
     const m = modelSchema.parse({ network: 'vgg16' });
-    expect(m.noisy).toEqual({ meanRange: 0.5, sigmaLow: 1, sigmaHigh: 1.25, meanJitter: 0.1, sigmaStd: 0.1 });
+    expect(m.noisy).toEqual({
+      meanRange: 0.5,
+      sigmaLow: 1,
+      sigmaHigh: 1.25,
+      meanJitter: 0.1,
+      sigmaStd: 0.1,
+      generator: 'philox',
+    });
     expect(m.widthMultiplier).toBe(1);
     expect(m.normMomentum).toBe(0.1);
     expect(m.eps).toBe(1e-5);

@@ -84,9 +84,17 @@ describe('configs stored before the readings existed', () => {
       expect(parsed.model.lp).toEqual({ centered: true, averaged: true });
       expect(parsed.model.biasBeforeNorm).toBe(true);
       expect(parsed.data).toMatchObject({ inputStd: 1, targetStd: 1, lossReduction: 'sum' });
-      const { lp: _lp, biasBeforeNorm: _bias, ...model } = parsed.model;
+      // None of the four is noisy-batch: store migration 6 leaves them as stored, and the noise
+      // generator (which they do not use) reads as the default of new runs.
+      expect(parsed.model.noisy.generator).toBe('philox');
+      const {
+        lp: _lp,
+        biasBeforeNorm: _bias,
+        noisy: { generator: _g, ...noisy },
+        ...model
+      } = parsed.model;
       const { inputStd: _x, targetStd: _a, lossReduction: _r, ...data } = parsed.data;
-      expect({ ...parsed, model, data }).toEqual(config);
+      expect({ ...parsed, model: { ...model, noisy }, data }).toEqual(config);
     }
   });
 });

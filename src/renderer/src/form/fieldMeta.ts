@@ -61,6 +61,10 @@ const BY_PATH: Record<string, Meta> = {
   'model.noisy.sigmaHigh': { label: 'σ high' },
   'model.noisy.meanJitter': { label: 'Mean jitter', hint: 'per element around μⱼ' },
   'model.noisy.sigmaStd': { label: 'σ std', hint: 'per element around σⱼ' },
+  'model.noisy.generator': {
+    label: 'Random numbers',
+    hint: 'philox: drawn on the GPU under webgpu; alea: how runs stored before philox drew them',
+  },
   'model.lp': { label: 'lp normalization', when: is('model.normalization', 'l1', 'l2', 'linf') },
   'model.lp.centered': { label: 'Centred', hint: 'subtract the batch mean before dividing by Nₚ' },
   'model.lp.averaged': { label: 'Averaged Nₚ', hint: '((1/m) Σ|y|ᵖ)^(1/p); off: (Σ|y|ᵖ)^(1/p)' },
