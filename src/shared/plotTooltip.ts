@@ -2,6 +2,7 @@
  * The window's axis tooltip over a figure: the x value with the panel's x name, then each line's and
  * paper curve's value at it (raw lines, bands, markers and ridges left out; their ids say which).
  */
+import { escapeHtml } from './html';
 import { formatTick } from './plotTicks';
 
 interface TooltipParam {
@@ -11,13 +12,6 @@ interface TooltipParam {
   value?: unknown;
   axisIndex?: number;
   axisValue?: unknown;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"]/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string,
-  );
 }
 
 export function axisTooltip(params: unknown, xLabels: readonly string[]): string {

@@ -3,25 +3,13 @@
  * cannot be written, and whole files are written atomically (a temporary file in the same folder,
  * renamed over the target), so a failed or interrupted export never leaves half a figure behind.
  */
-import { accessSync, constants, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../../../shared/errors';
-
-/** What a file-system error code means for a file being written. */
-const WRITE_ERRORS: Record<string, string> = {
-  ENOENT: 'its folder does not exist',
-  EISDIR: 'it is a folder',
-  ENOTDIR: 'a part of its path is a file, not a folder',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EROFS: 'the file system is read-only',
-  ENOSPC: 'the disk is full',
-};
+import { writeErrorReason, writeFileAtomic as writeAtomic } from '../../api/fileWrites';
 
 export function cannotWrite(path: string, e: unknown): UserError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = (code && WRITE_ERRORS[code]) ?? code ?? (e as Error).message;
-  return new UserError('io', `cannot write ${path}: ${why}. Choose another --out file.`);
+  return new UserError('io', `cannot write ${path}: ${writeErrorReason(e)}. Choose another --out file.`);
 }
 
 /**
@@ -43,16 +31,7 @@ export function checkWritable(path: string): void {
   }
 }
 
-/** Writes `data` to `path` through a temporary file in the same folder and a rename. */
+/** Writes `data` to `path` atomically; a file-system error is cannotWrite's UserError. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const full = resolve(path);
-  const temp = join(dirname(full), `.${basename(full)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(temp, data);
-    renameSync(temp, full);
-  } catch (e) {
-    rmSync(temp, { force: true });
-    if ((e as NodeJS.ErrnoException).code === undefined) throw e;
-    throw cannotWrite(path, e);
-  }
+  writeAtomic(path, data, cannotWrite);
 }

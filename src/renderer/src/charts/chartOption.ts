@@ -4,6 +4,7 @@
  * sampled by ECharts (no `sampling`, no large mode: they would hide extremes); envelopes are custom
  * series of quads between neighbouring buckets; no animation.
  */
+import { escapeHtml } from '../../../shared/html';
 import type { ComposeOption } from 'echarts/core';
 import type { CustomSeriesOption, LineSeriesOption } from 'echarts/charts';
 import type {
@@ -123,13 +124,6 @@ interface TooltipParam {
   seriesName?: string;
   marker?: string;
   value?: unknown;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(
-    /[&<>"]/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string,
-  );
 }
 
 /** The axis tooltip: "step 1,509" then each line's value (envelopes left out). */

@@ -5,7 +5,7 @@
  * allowed inside HTML), and so does ECharts' <style> (hover rules for an interactive chart, which in a
  * page would leak to every figure).
  */
-import { escapeHtml } from './reportFormat';
+import { escapeHtml } from '../../../../shared/html';
 
 /** Names safe in an id and a CSS selector: letters, digits, `-` and `_`. */
 function idPrefix(prefix: string): string {

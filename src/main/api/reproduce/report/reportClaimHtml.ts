@@ -7,7 +7,8 @@
 import type { ClaimResultInfo } from '../../../../shared/reproduce';
 import { inlineSvg } from './inlineSvg';
 import type { ReportFigure } from './reportFigures';
-import { comparisonSign, escapeHtml as e, formatNumber } from './reportFormat';
+import { comparisonSign, formatClaimNumber as formatNumber } from '../../../../shared/claimNumbers';
+import { escapeHtml as e } from '../../../../shared/html';
 
 type Verdict = ClaimResultInfo['verdict'];
 

@@ -8,7 +8,8 @@ import type { ReproResults } from '../../../../shared/reproduce';
 import { claimAnchor, claimSection, figureHomes, figureHtml, verdictBadge } from './reportClaimHtml';
 import { REPORT_CSS } from './reportCss';
 import type { ReportFigure } from './reportFigures';
-import { escapeHtml as e, formatSeconds } from './reportFormat';
+import { escapeHtml as e } from '../../../../shared/html';
+import { formatSeconds } from './reportFormat';
 import type { ReportMetadata } from './reportMetadata';
 import type { ReportRun } from './reportRuns';
 

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { BackendName } from '../../../../shared/config';
+import { formatClaimNumber } from '../../../../shared/claimNumbers';
 import { UserError } from '../../../../shared/errors';
 import {
   REPRO_SCALES,
@@ -197,11 +198,6 @@ async function train(
   return interrupted ? 'interrupted' : failed;
 }
 
-function formatValue(v: number | null): string {
-  if (v === null) return 'n/a';
-  return Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3) ? v.toExponential(2) : v.toPrecision(3);
-}
-
 function verdictTable(
   claims: readonly {
     claim: string;
@@ -221,7 +217,7 @@ function verdictTable(
     lines.push(`${c.claim}: ${c.verdict.toUpperCase()}`);
     for (const n of c.numbers) {
       lines.push(
-        `  ${n.value === null ? ' -- ' : n.pass ? 'pass' : 'FAIL'}  ${n.name} = ${formatValue(n.value)} (${n.compare} ${formatValue(n.threshold)})`,
+        `  ${n.value === null ? ' -- ' : n.pass ? 'pass' : 'FAIL'}  ${n.name} = ${formatClaimNumber(n.value)} (${n.compare} ${formatClaimNumber(n.threshold)})`,
       );
     }
     for (const m of c.missing.slice(0, 5)) lines.push(`  missing: ${m}`);

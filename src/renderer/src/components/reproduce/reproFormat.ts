@@ -1,27 +1,14 @@
 /**
- * How the Reproduction view words its numbers: a criterion's value and threshold, a plan's time on
- * this machine, what a start did. Durations are format/time.ts's.
+ * How the Reproduction view words its numbers: a criterion's threshold, a plan's time on this
+ * machine, what a start did. Durations are format/time.ts's, claim numbers shared/claimNumbers.ts's.
  */
+import { comparisonSign, formatClaimNumber } from '../../../../shared/claimNumbers';
 import type { PlanTotal, ReproStartResult } from '../../../../shared/reproduce';
 import { formatDuration } from '../../format/time';
 
-/**
- * A criterion's value or threshold to 3 significant digits (the precision the criteria are stated
- * at), exponent form outside [1e-3, 1e4); a value that could not be computed (NaN travels as null)
- * is `n/a`.
- */
-export function formatCriterion(v: number | null): string {
-  if (v === null || Number.isNaN(v)) return 'n/a';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  if (a >= 1e4 || a < 1e-3) return v.toExponential(2);
-  return v.toPrecision(3);
-}
-
 /** `≤ 0.500`: the comparison a criterion passes by, and its threshold. */
 export function thresholdText(compare: '<=' | '>=', threshold: number): string {
-  return `${compare === '<=' ? '≤' : '≥'} ${formatCriterion(threshold)}`;
+  return `${comparisonSign(compare)} ${formatClaimNumber(threshold)}`;
 }
 
 function runs(n: number): string {

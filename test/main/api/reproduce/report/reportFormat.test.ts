@@ -1,44 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  comparisonSign,
-  escapeHtml,
-  formatNumber,
-  formatSeconds,
-} from '../../../../../src/main/api/reproduce/report/reportFormat';
+import { formatSeconds } from '../../../../../src/main/api/reproduce/report/reportFormat';
 
-describe("the report's numbers and text", () => {
-  it('gives every number three significant digits, exponents outside 0.001 to 100,000', () => {
-    expect(formatNumber(0.123456)).toBe('0.123');
-    expect(formatNumber(0.2)).toBe('0.200');
-    expect(formatNumber(2)).toBe('2.00');
-    expect(formatNumber(-12.345)).toBe('-12.3');
-    expect(formatNumber(1234)).toBe('1230');
-    expect(formatNumber(99_940)).toBe('99900');
-    expect(formatNumber(123_456)).toBe('1.23e+5');
-    expect(formatNumber(99_999)).toBe('1.00e+5');
-    expect(formatNumber(0.001)).toBe('0.00100');
-    expect(formatNumber(0.000123456)).toBe('1.23e-4');
-    expect(formatNumber(0)).toBe('0');
-  });
-
-  it('writes a missing value (NaN travels as null) as n/a', () => {
-    expect(formatNumber(null)).toBe('n/a');
-    expect(formatNumber(Number.POSITIVE_INFINITY)).toBe('Infinity');
-  });
-
+describe("the report's durations", () => {
   it('writes durations in the largest sensible units', () => {
     expect(formatSeconds(4.24)).toBe('4.2 s');
     expect(formatSeconds(42.4)).toBe('42 s');
     expect(formatSeconds(725)).toBe('12 min 05 s');
     expect(formatSeconds(3 * 3600 + 7 * 60 + 20)).toBe('3 h 07 min');
     expect(formatSeconds(null)).toBe('n/a');
-  });
-
-  it('escapes every character that could end text or an attribute', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe(
-      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
-    );
-    expect(comparisonSign('<=')).toBe('≤');
-    expect(comparisonSign('>=')).toBe('≥');
   });
 });

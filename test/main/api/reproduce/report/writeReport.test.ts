@@ -6,11 +6,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  escapeHtml,
-  formatNumber,
-  formatSeconds,
-} from '../../../../../src/main/api/reproduce/report/reportFormat';
+import { formatSeconds } from '../../../../../src/main/api/reproduce/report/reportFormat';
+import { formatClaimNumber as formatNumber } from '../../../../../src/shared/claimNumbers';
+import { escapeHtml } from '../../../../../src/shared/html';
 import { FIGURE_WIDTH_MM } from '../../../../../src/shared/plots';
 import { pngWidthPx } from '../../../../../src/shared/printUnits';
 import { reproResultsSchema, type ReproReport, type ReproResults } from '../../../../../src/shared/reproduce';
