@@ -109,7 +109,7 @@ const fig1: Claim = {
   figures: ['fig1'],
   statement:
     'BN trains faster and tolerates a larger learning rate: at LR 0.5 the plain network stays at chance (10%) while BN reaches about 80% (83% with BN, 80% without at LR 0.1).',
-  note: 'At CPU scale (vgg16 at width 1/4, 2k steps) expect the same directions, not the paper’s accuracies.',
+  note: 'At CPU scale (vgg16 at width 1/4, 600 of the paper’s 15k steps) expect the same directions, not the paper’s accuracies: the runs stop early in training.',
   criteria: [
     {
       name: 'plain LR 0.5 final test accuracy',
