@@ -25,9 +25,15 @@ export function probeCalls(every: number, steps: number): number {
   return every === 1 ? steps : Math.floor(steps / every) + 1;
 }
 
-/** The cadence of each probe the experiment turns on (the norms follow the train metrics by default). */
-function probeCadences(config: ExperimentConfig): [ProbeName, number][] {
+/**
+ * The cadence of each probe the experiment runs (the norms follow the train metrics by default), as
+ * the engine's ProbeRunner.cadences has them: the BN decomposition never runs on a network without
+ * batch norm.
+ */
+export function probeCadences(config: ExperimentConfig): [ProbeName, number][] {
+  const bn = config.model.normalization === 'batch' || config.model.normalization === 'noisy-batch';
   return PROBE_NAMES.flatMap((name): [ProbeName, number][] => {
+    if (name === 'bnGradients' && !bn) return [];
     const every = config.probes[name].every;
     const steps = every === 'train' ? config.schedule.trainMetricsEvery : every;
     return steps > 0 ? [[name, steps]] : [];
