@@ -10,10 +10,10 @@
  * calibrationsFor(dbPath)); a new process measures again. A kind that could not be timed keeps the
  * reason (shown in its runs' basis) and is timed again by the next calibratePlan.
  *
- * The timing evaluates as many test images as a training batch holds (at most a test batch) and
- * scales the time to the run's test images: an evaluation is forward passes, linear in the images.
- * Evaluations are a few percent of a run (cpu scale: 4 passes over 2,000 images in 600 steps of 128),
- * and evaluating all of them twice would add seconds to each kind's timing.
+ * The timing evaluates one test batch (at most testBatchSize of the run's test images) and scales the
+ * time to the run's test images: an evaluation is a forward pass per test batch, linear in the images.
+ * A batch of the run's own size has the run's kernels and shapes; fewer images would save a second
+ * per kind but multiply the evaluation's first-call share by the scale.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -112,7 +112,7 @@ async function timeKind(
       };
       const images = runTestImages(run);
       if (config.schedule.testMetricsEvery > 0 && images > 0) {
-        testLimit = Math.min(images, config.schedule.testBatchSize, config.schedule.batchSize);
+        testLimit = Math.min(images, config.schedule.testBatchSize);
         testScale = images / testLimit;
       }
     }

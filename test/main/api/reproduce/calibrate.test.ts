@@ -110,9 +110,8 @@ describe('calibratePlan', () => {
       expect(c.threads).toBeGreaterThanOrEqual(1);
       expect(c.stepSec).toBeGreaterThan(0);
       expect(c.startupSec).toBeGreaterThan(0);
-      // A test pass's time is a step's with the evaluation less a plain step's: at 64 images it is
-      // within the steps' jitter, so it may come out as 0, never as unmeasured.
-      expect(c.testPassSec).toBeGreaterThanOrEqual(0);
+      // Step 0's evaluation of the run's 64 test images, timed.
+      expect(c.testPassSec).toBeGreaterThan(0);
       expect(Object.keys(c.probeSec).sort()).toEqual(['landscape', 'norms']);
       // 6 steps; landscape at steps 1, 2, 4, 6; norms with the train metrics, every step; test
       // passes at steps 0, 2, 4, 6; checkpoints at step 3 and at the end.
