@@ -552,7 +552,10 @@ export const API_METHODS = {
   /** The scales, readings, figures and claims a reproduction can take. */
   'reproduce.catalog': method(empty, reproCatalogSchema),
   /** The runs a reproduction trains, where each stands in the store, and the time left on this machine. */
-  'reproduce.plan': method(reproPlanParamsSchema, reproPlanInfoSchema),
+  'reproduce.plan': method(
+    reproPlanParamsSchema.extend({ threads: threadsSchema.optional() }).strict(),
+    reproPlanInfoSchema,
+  ),
   /**
    * Queues what is left: new runs stored and tagged, interrupted ones resumed, finished ones reused
    * (tagged). Answers at once; runs report on the `run` topic.

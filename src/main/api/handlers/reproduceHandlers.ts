@@ -4,7 +4,13 @@
  */
 import type { ApiHandlers } from '../dispatch';
 import { reportDir, writeReproReport } from '../reproduce/report/writeReport';
-import { reproCatalog, reproPlanInfo, reproResults, startReproduction } from '../reproduce/reproduction';
+import {
+  calibrateReproduction,
+  reproCatalog,
+  reproPlanInfo,
+  reproResults,
+  startReproduction,
+} from '../reproduce/reproduction';
 import type { ServiceContext } from '../serviceContext';
 
 type ReproduceHandlers = Pick<
@@ -15,8 +21,10 @@ type ReproduceHandlers = Pick<
 export function reproduceHandlers(ctx: ServiceContext): ReproduceHandlers {
   return {
     'reproduce.catalog': () => reproCatalog(),
-    'reproduce.plan': ({ calibrate: _calibrate, backend, ...options }) =>
-      reproPlanInfo(ctx, options, backend),
+    'reproduce.plan': async ({ calibrate, backend, threads, ...options }) => {
+      if (calibrate) await calibrateReproduction(ctx, options, { backend, threads });
+      return reproPlanInfo(ctx, options, { backend, threads });
+    },
     'reproduce.start': (options) => startReproduction(ctx, options),
     'reproduce.results': (options) => reproResults(ctx, options),
     'reproduce.report': ({ outDir, dpi, ...options }) =>

@@ -26,6 +26,7 @@ import { publishRunChange, type ServiceContext } from '../serviceContext';
 import { requireCifar10 } from '../cifar10Location';
 import { CLAIMS, evaluateClaim, type Claim } from './claims';
 import { buildPlan, type PlannedRun, type PlanOptions, type ReproPlan } from './plan';
+import { calibratePlan, calibrationsFor } from './calibrate';
 import { estimatePlan, type PlanEstimate } from './planEstimate';
 import { planRunsBySlot } from './planSlots';
 import { classifyPlan, type PlannedRunStatus } from './planStatus';
@@ -97,23 +98,30 @@ function runInfo(run: PlannedRun, status: PlannedRunStatus, e: PlanEstimate): Pl
   };
 }
 
+/** How the runs would train: on `backend` (default the defaultBackend setting) with `threads`. */
+export interface RunsOn {
+  backend?: BackendName | undefined;
+  threads?: Threads | undefined;
+}
+
 /**
- * The plan of `options` with states and estimates (for runs on `backend`, default the defaultBackend
- * setting), and the other scales' totals.
+ * The plan of `options` with states and estimates (from stored runs, else from this process's
+ * calibrations of the runs' kinds at `on`), and the other scales' totals.
  */
 export function reproPlanInfo(
   ctx: ServiceContext,
   options: ReproOptionsParsed,
-  backend?: BackendName,
+  on: RunsOn = {},
 ): ReproPlanInfo {
-  const preferred = backend ?? ctx.settings().defaultBackend;
+  const preferred = on.backend ?? ctx.settings().defaultBackend;
+  const calibrations = { table: calibrationsFor(ctx.dbPath), threads: on.threads };
   const plan = buildPlan(planOptions(options));
   const statuses = classifyPlan(ctx.store, plan.runs);
-  const estimate = estimatePlan(ctx.store, plan, statuses, preferred);
+  const estimate = estimatePlan(ctx.store, plan, statuses, preferred, calibrations);
   const otherScales = REPRO_SCALES.filter((s) => s !== options.scale).map((scale) => {
     const other = buildPlan({ ...planOptions(options), scale });
     const st = classifyPlan(ctx.store, other.runs);
-    return total(scale, other, st, estimatePlan(ctx.store, other, st, preferred));
+    return total(scale, other, st, estimatePlan(ctx.store, other, st, preferred, calibrations));
   });
   return {
     scale: plan.scale,
@@ -127,6 +135,20 @@ export function reproPlanInfo(
     total: total(plan.scale, plan, statuses, estimate),
     otherScales,
   };
+}
+
+/**
+ * `--plan --calibrate`: times the kinds of run left that no stored run estimates (calibrate.ts), for
+ * the chosen scale only (the DLN's kinds are the same at smoke, quick and cpu scale, so those scales
+ * gain estimates too; paper scale is too slow to time on a CPU).
+ */
+export async function calibrateReproduction(
+  ctx: ServiceContext,
+  options: ReproOptionsParsed,
+  on: RunsOn = {},
+): Promise<void> {
+  const plan = buildPlan(planOptions(options));
+  await calibratePlan(ctx, plan, classifyPlan(ctx.store, plan.runs), on);
 }
 
 function addTag(ctx: ServiceContext, runId: string, tag: string): void {

@@ -20,12 +20,19 @@ export interface DbOptions {
   db?: string;
 }
 
-export async function withService<T>(opts: DbOptions, fn: (cli: CliSession) => Promise<T> | T): Promise<T> {
+/**
+ * Runs `fn` with a service over the database. `concurrency` runs train at once (default 1: the
+ * terminal follows one run at a time, so a figure's runs train one after another).
+ */
+export async function withService<T>(
+  opts: DbOptions,
+  fn: (cli: CliSession) => Promise<T> | T,
+  concurrency = 1,
+): Promise<T> {
   const service = createNormLabService({
     host: 'cli',
     ...(opts.db ? { db: opts.db } : {}),
-    // The terminal follows one run at a time: a figure's runs train one after another.
-    runs: { concurrency: 1 },
+    runs: { concurrency },
   });
   const listeners = new Set<(e: ApiEvent) => void>();
   const session: ApiSession = service.openSession((e) => {

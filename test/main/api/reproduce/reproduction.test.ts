@@ -62,6 +62,23 @@ describe('a reproduction through the service', () => {
     expect((await h.call('runs.list', {})).total).toBe(2);
   });
 
+  it('--plan --calibrate times the kinds left, so every run has an estimate before anything ran', async () => {
+    const plain = await h.call('reproduce.plan', FIG10);
+    expect(plain.runs.every((r) => r.estimateSec === null)).toBe(true);
+    expect(plain.total.totalSec).toBeNull();
+    const timed = await h.call('reproduce.plan', { ...FIG10, calibrate: true, threads: 1 });
+    for (const r of timed.runs) {
+      expect(r.estimateSec).toBeGreaterThan(0);
+      expect(r.basis).toMatch(/^calibrated here/);
+    }
+    expect(timed.total.totalSec).toBeCloseTo(
+      timed.runs.reduce((sum, r) => sum + (r.estimateSec as number), 0),
+      6,
+    );
+    // Kept for the process: a plan without --calibrate reads the same timings.
+    expect((await h.call('reproduce.plan', { ...FIG10, threads: 1 })).total).toEqual(timed.total);
+  });
+
   it('resumes a stopped run under its own id, and tags a matching run stored without the tag', async () => {
     const first = await h.call('reproduce.start', FIG10);
     const [a] = first.queued as [string, string];

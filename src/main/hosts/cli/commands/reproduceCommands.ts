@@ -4,6 +4,7 @@
  * reuses finished runs and resumes interrupted ones, so an interrupted reproduction continues where
  * it stopped.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { BackendName } from '../../../../shared/config';
@@ -35,6 +36,7 @@ interface ReproduceOptions extends DbOptions {
   threads?: string;
   data?: string;
   report?: boolean;
+  jobs?: string;
 }
 
 export function registerReproduceCommands(program: Command): void {
@@ -55,6 +57,10 @@ export function registerReproduceCommands(program: Command): void {
     .option('--out <dir>', 'report folder (default: <data dir>/reports/repro-SCALE-READING)')
     .option('--dpi <n>', 'PNG resolution of the figures', '150')
     .option('--no-report', 'train only; write no report')
+    .option(
+      '--jobs <n>',
+      'runs trained at once (default: 2 on a CPU with 2+ cores at smoke, quick and cpu scale, each on its share of the cores; 1 at paper scale)',
+    )
     .addOption(backendOption())
     .addOption(threadsOption())
     .option('--data <dir>', 'CIFAR-10 folder (cifar-10-batches-bin) for the VGG runs')
@@ -65,44 +71,58 @@ export function registerReproduceCommands(program: Command): void {
       if (opts.calibrate && !opts.plan) throw new UserError('usage', '--calibrate goes with --plan');
       const dpi = parseCount(opts.dpi ?? '150', '--dpi');
       if (dpi < 36 || dpi > 1200) throw new UserError('usage', `--dpi ${dpi}: give 36 to 1200`);
-      const threads = parseThreads(opts.threads);
+      const jobs = opts.jobs !== undefined ? parseCount(opts.jobs, '--jobs') : defaultJobs(opts.scale);
+      if (jobs < 1 || jobs > 16) throw new UserError('usage', `--jobs ${jobs}: give 1 to 16`);
+      const threads =
+        parseThreads(opts.threads) ??
+        (jobs > 1 ? Math.max(1, Math.floor(availableParallelism() / jobs)) : undefined);
       const base = {
         scale: opts.scale,
         ...(opts.only !== undefined ? { only: opts.only } : {}),
         ...(opts.reading !== undefined ? { reading: opts.reading } : {}),
       };
       const backend = opts.backend ? { backend: opts.backend } : {};
-      await withService(opts, async (cli) => {
-        const started = Date.now();
-        const plan = await cli.call('reproduce.plan', {
-          ...base,
-          ...backend,
-          calibrate: opts.calibrate === true,
-        });
-        printPlan(plan);
-        if (opts.plan) return;
-        const failed = await train(cli, plan, {
-          ...base,
-          ...backend,
-          ...(threads !== undefined ? { threads } : {}),
-          ...(opts.data ? { dataDir: opts.data } : {}),
-        });
-        if (failed === 'interrupted') return;
-        const results = await cli.call('reproduce.results', base);
-        process.stdout.write(`\n${verdictTable(results.claims)}\n`);
-        if (opts.report !== false) {
-          const report = await cli.call('reproduce.report', {
+      await withService(
+        opts,
+        async (cli) => {
+          const started = Date.now();
+          if (opts.calibrate) {
+            process.stderr.write(
+              'timing each kind of run this machine has no timing for (a few seconds each)...\n',
+            );
+          }
+          const plan = await cli.call('reproduce.plan', {
             ...base,
-            dpi,
-            ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+            ...backend,
+            ...(threads !== undefined ? { threads } : {}),
+            calibrate: opts.calibrate === true,
           });
-          printReport(report);
-        }
-        process.stdout.write(`wall time ${formatDuration((Date.now() - started) / 1000)}\n`);
-        // A diverged run is a result (reportRun marks it with exit 1 for `normlab run`); a failed run
-        // leaves its claims inconclusive and the command says so with exit 1.
-        process.exitCode = failed > 0 ? 1 : 0;
-      });
+          printPlan(plan, jobs);
+          if (opts.plan) return;
+          const failed = await train(cli, plan, {
+            ...base,
+            ...backend,
+            ...(threads !== undefined ? { threads } : {}),
+            ...(opts.data ? { dataDir: opts.data } : {}),
+          });
+          if (failed === 'interrupted') return;
+          const results = await cli.call('reproduce.results', base);
+          process.stdout.write(`\n${verdictTable(results.claims)}\n`);
+          if (opts.report !== false) {
+            const report = await cli.call('reproduce.report', {
+              ...base,
+              dpi,
+              ...(opts.out !== undefined ? { outDir: opts.out } : {}),
+            });
+            printReport(report);
+          }
+          process.stdout.write(`wall time ${formatDuration((Date.now() - started) / 1000)}\n`);
+          // A diverged run is a result (reportRun marks it with exit 1 for `normlab run`); a failed run
+          // leaves its claims inconclusive and the command says so with exit 1.
+          process.exitCode = failed > 0 ? 1 : 0;
+        },
+        jobs,
+      );
     });
 }
 
@@ -114,7 +134,16 @@ function estimateText(t: PlanTotal): string {
   return `${runs}, ${known}${t.unknownRuns} without a timing on this machine (--plan --calibrate times them)`;
 }
 
-function printPlan(plan: ReproPlanInfo): void {
+/**
+ * Runs at once by default. On a CPU, two runs on one core each train more images per second than one
+ * run on two cores (wasm's second thread adds about 0.6 of a core on a VGG step, and almost nothing on
+ * the DLN's small matrices); at paper scale one run fills the GPU.
+ */
+function defaultJobs(scale: ReproScale): number {
+  return scale !== 'paper' && availableParallelism() >= 2 ? 2 : 1;
+}
+
+function printPlan(plan: ReproPlanInfo, jobs: number): void {
   const out = process.stdout;
   out.write(
     `reproduction ${plan.tag}${plan.only ? ` (only ${plan.only})` : ''}: ${plan.templates.length} figures, claims ${plan.claims.join(', ')}\n`,
@@ -132,6 +161,11 @@ function printPlan(plan: ReproPlanInfo): void {
   const unknown = plan.runs.filter((r) => r.estimateSec === null);
   for (const r of unknown.slice(0, 3)) out.write(`  ${r.name}: ${r.basis}\n`);
   out.write(`${plan.scale}: ${estimateText(plan.total)}\n`);
+  if (jobs > 1 && plan.total.toTrain > 1 && plan.total.totalSec !== null) {
+    out.write(
+      `  ${jobs} runs at once: about ${formatDuration(plan.total.totalSec / jobs)} of wall time if they share the machine evenly\n`,
+    );
+  }
   for (const t of plan.otherScales) out.write(`(${t.scale}: ${estimateText(t)})\n`);
 }
 
@@ -184,7 +218,11 @@ async function train(
           await reportRun(cli, end);
           if (end.outcome === 'failed') failed++;
           if (end.outcome === 'stopped' || interrupted) {
-            for (const rest of left) await cli.call('runs.stop', { runId: rest });
+            // Ctrl-C already asked every run left to stop; a run stopped from the app stops the rest.
+            // A run that ended meanwhile has nothing to stop.
+            if (!interrupted) {
+              for (const rest of left) await cli.call('runs.stop', { runId: rest }).catch(() => undefined);
+            }
             err.write(`reproduction stopped; run the same command again to continue where it stopped\n`);
             interrupted = true;
             return;
