@@ -10,36 +10,25 @@
  * Needs the built app (`npm run build`: out/main/cli.js and out/renderer), Debian's Chromium
  * (/usr/bin/chromium, or CHROMIUM_PATH) and the shared CIFAR-10 copy (../shared/data/cifar10).
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BUNDLE, REPO_ROOT, SHARED_CIFAR10 } from '../helpers/repoPaths';
+import { SHARED_CIFAR10 } from '../helpers/repoPaths';
 import { tempDirs } from '../helpers/tempDirs';
 import { screenshot } from './screenshots';
-import { startServe, type ServeProcess } from './serveProcess';
+import { missingForApp, openAppPage, type AppPage } from './appPage';
+import type { ServeProcess } from './serveProcess';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const RENDERER_INDEX = join(REPO_ROOT, 'out', 'renderer', 'index.html');
-const missing = [
-  [CHROMIUM, 'Chromium (apt install chromium, or CHROMIUM_PATH)'],
-  [CLI_BUNDLE, 'the built CLI (npm run build)'],
-  [RENDERER_INDEX, 'the built renderer (npm run build)'],
-  [join(SHARED_CIFAR10, 'test_batch.bin'), 'the shared CIFAR-10 copy'],
-].filter(([path]) => !existsSync(path as string));
-if (missing.length)
-  console.warn(`app e2e skipped: missing ${missing.map(([p, what]) => `${what} at ${p}`).join('; ')}`);
+const missing = missingForApp('app e2e');
 
 const POLL = { timeout: 90_000, interval: 200 };
 
 describe.skipIf(missing.length > 0)('the app against normlab serve', () => {
   const dirs = tempDirs('app-e2e');
   let serve: ServeProcess;
-  let browser: Browser;
+  let app: AppPage | undefined;
   let page: Page;
   let runId = '';
-  const pageErrors: string[] = [];
-  const consoleErrors: string[] = [];
 
   async function points(): Promise<number> {
     return Number((await page.getByTestId('chart-train-loss').getAttribute('data-points')) ?? 0);
@@ -65,23 +54,16 @@ describe.skipIf(missing.length > 0)('the app against normlab serve', () => {
 
   beforeAll(async () => {
     const home = dirs.make();
-    serve = await startServe({
+    app = await openAppPage({
       home,
       db: join(home, 'e2e.sqlite'),
       settings: { cifar10Dir: SHARED_CIFAR10, poolSize: 1 },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    await page.goto(serve.url);
+    ({ serve, page } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app?.close();
     dirs.cleanup();
   });
 
@@ -207,8 +189,8 @@ describe.skipIf(missing.length > 0)('the app against normlab serve', () => {
   });
 
   it('raised no error in the page or its console', () => {
-    expect(pageErrors).toEqual([]);
-    expect(consoleErrors).toEqual([]);
+    expect(app?.pageErrors).toEqual([]);
+    expect(app?.consoleErrors).toEqual([]);
   });
 
   it('says so when the server goes away', async () => {

@@ -10,23 +10,14 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_BUNDLE, REPO_ROOT, SHARED_CIFAR10 } from '../helpers/repoPaths';
+import { SHARED_CIFAR10 } from '../helpers/repoPaths';
 import { tempDirs } from '../helpers/tempDirs';
 import { screenshot } from './screenshots';
-import { startServe, type ServeProcess } from './serveProcess';
+import { missingForApp, openAppPage, type AppPage } from './appPage';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const RENDERER_INDEX = join(REPO_ROOT, 'out', 'renderer', 'index.html');
-const missing = [
-  [CHROMIUM, 'Chromium (apt install chromium, or CHROMIUM_PATH)'],
-  [CLI_BUNDLE, 'the built CLI (npm run build)'],
-  [RENDERER_INDEX, 'the built renderer (npm run build)'],
-  [join(SHARED_CIFAR10, 'test_batch.bin'), 'the shared CIFAR-10 copy'],
-].filter(([path]) => !existsSync(path as string));
-if (missing.length)
-  console.warn(`reproduce e2e skipped: missing ${missing.map(([p, what]) => `${what} at ${p}`).join('; ')}`);
+const missing = missingForApp('reproduce e2e');
 
 const POLL = { timeout: 60_000, interval: 250 };
 /** Two VGG runs of 6 steps at width 1/16 with every probe every 2 steps, one after the other. */
@@ -34,10 +25,8 @@ const TRAIN_POLL = { timeout: 420_000, interval: 1000 };
 
 describe.skipIf(missing.length > 0)('the Reproduction view against normlab serve', () => {
   const dirs = tempDirs('reproduce-e2e');
-  let serve: ServeProcess;
-  let browser: Browser;
+  let app: AppPage | undefined;
   let page: Page;
-  const errors: string[] = [];
 
   const planStates = (): Promise<string[]> =>
     page
@@ -48,23 +37,16 @@ describe.skipIf(missing.length > 0)('the Reproduction view against normlab serve
 
   beforeAll(async () => {
     const home = dirs.make();
-    serve = await startServe({
+    app = await openAppPage({
       home,
       db: join(home, 'e2e.sqlite'),
       settings: { cifar10Dir: SHARED_CIFAR10, poolSize: 1 },
     });
-    browser = await chromium.launch({ executablePath: CHROMIUM });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
-    await page.goto(serve.url);
+    ({ page } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await app?.close();
     dirs.cleanup();
   });
 
@@ -151,6 +133,6 @@ describe.skipIf(missing.length > 0)('the Reproduction view against normlab serve
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot(page, 'reproduce-view-dark');
     await page.emulateMedia({ colorScheme: 'light' });
-    expect(errors).toEqual([]);
+    expect([...(app?.pageErrors ?? []), ...(app?.consoleErrors ?? [])]).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { figure, line, panel } from '../../shared/plotFigures';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
@@ -48,36 +49,16 @@ function templateFigure(spec: TemplateSpec): PlotFigure {
   const info = TEMPLATES.find((t) => t.name === spec.template);
   if (!info) throw new Error(`no template ${spec.template}`);
   const runIds = info.slots.flatMap((s) => spec.slots[s.label] ?? s.runIds);
-  return {
-    title: info.title,
-    columns: 2,
-    caption: '',
-    panels: info.panels.map((p) => ({
-      key: p.key,
-      title: p.title,
-      kind: 'lines',
-      xKind: 'step',
-      xLabel: 'step',
-      yLabel: p.title,
-      xScale: 'linear',
-      yScale: 'linear',
-      palette: 'categorical',
-      lines: runIds.map((id, i) => ({
-        key: id,
-        label: id,
-        role: 'line',
-        color: i,
-        runIds: [id],
-        steps: [0, 10],
-        x: [0, 10],
-        y: [1, 2],
-      })),
-      ridges: [],
-      notes: [],
-      sampling: { stored: 2, drawn: 2 },
-      xRange: spec.range ?? null,
-    })),
-  };
+  return figure(
+    info.panels.map((p) =>
+      panel(
+        p.key,
+        runIds.map((id, k) => line(id, [1, 2], { color: k, runIds: [id] })),
+        { title: p.title, yLabel: p.title, sampling: { stored: 2, drawn: 2 }, xRange: spec.range ?? null },
+      ),
+    ),
+    { title: info.title },
+  );
 }
 
 async function setup(path: string) {

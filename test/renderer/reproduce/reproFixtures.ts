@@ -4,6 +4,7 @@
  * and a template figure with one line per run the spec names. Shapes follow shared/reproduce.ts;
  * the numbers are made up for the view to show, not the main process' computation.
  */
+import { figure, line, panel } from '../../shared/plotFigures';
 import type { PlotFigure, TemplateSpec } from '../../../src/shared/plots';
 import type {
   ClaimResultInfo,
@@ -175,42 +176,12 @@ export function resultsFixture(plan: ReproPlanInfo, claim: ClaimResultInfo = FIG
   };
 }
 
-/**
- * One panel, one line per run named in the spec's slots. (test/shared/plotFigures.ts builds the same
- * shapes, but tsconfig.web.json does not list it for renderer tests.)
- */
+/** One panel, one line per run named in the spec's slots. */
 export function templateFigure(spec: TemplateSpec): PlotFigure {
   const runIds = Object.values(spec.slots).flat();
-  return {
+  const lines = runIds.map((id, i) => line(id, [2, 1], { color: i, runIds: [id] }));
+  return figure([panel('loss', lines, { title: 'loss landscape', sampling: { stored: 2, drawn: 2 } })], {
     title: spec.template,
     columns: 1,
-    caption: '',
-    panels: [
-      {
-        key: 'loss',
-        title: 'loss landscape',
-        kind: 'lines',
-        xKind: 'step',
-        xLabel: 'step',
-        yLabel: 'loss',
-        xScale: 'linear',
-        yScale: 'linear',
-        palette: 'categorical',
-        lines: runIds.map((id, i) => ({
-          key: id,
-          label: id,
-          role: 'line',
-          color: i,
-          runIds: [id],
-          steps: [0, 2],
-          x: [0, 2],
-          y: [2, 1],
-        })),
-        ridges: [],
-        notes: [],
-        sampling: { stored: 2, drawn: 2 },
-        xRange: null,
-      },
-    ],
-  };
+  });
 }
