@@ -29,3 +29,19 @@ export interface BackendReport {
   /** Wall time of initialization plus the training-step check, in milliseconds. */
   probeMs: number;
 }
+
+/** ARCHITECTURE.md's order for `auto`: fastest first (engine/backends/autoBackend.ts tries them so). */
+export const AUTO_ORDER: readonly ConcreteBackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm'];
+
+/**
+ * What `auto` trains on here, read from the backends' reports: the first of AUTO_ORDER that is
+ * available on a hardware device (a software GPU is slower than wasm, so auto passes over it), else
+ * a software GPU, else null (auto would fall back to the cpu backend).
+ */
+export function autoChoice(
+  reports: readonly { name: string; available: boolean; software?: boolean | undefined }[],
+): ConcreteBackendName | null {
+  const usable = (name: ConcreteBackendName, software: boolean): boolean =>
+    reports.some((r) => r.name === name && r.available && (r.software ?? false) === software);
+  return AUTO_ORDER.find((n) => usable(n, false)) ?? AUTO_ORDER.find((n) => usable(n, true)) ?? null;
+}

@@ -1,11 +1,11 @@
+import { AUTO_ORDER } from '../../../shared/backends';
 import type { ConcreteBackendName } from '../../../shared/config';
 import { initCpuBackend } from './cpuBackend';
 import { initTrainableBackend } from './trainableBackend';
 import type { BackendInfo } from './types';
 import { initWebGpuBackend, releaseWebGpuBackend } from './webgpu/webgpuBackend';
 
-/** ARCHITECTURE.md's order for `auto`: fastest first. */
-export const AUTO_ORDER: readonly ConcreteBackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm'];
+export { AUTO_ORDER };
 
 export const CPU_FALLBACK_WARNING =
   'auto: no accelerated backend works here, so NormLab falls back to the cpu backend, which is far too ' +

@@ -82,10 +82,14 @@ describe('normlab reproduce --scale smoke', () => {
     expect(first.stdout).toContain(`report: ${join(out, 'index.html')}`);
   });
 
-  it('a rerun trains nothing, reuses every run and writes the same verdicts', async () => {
+  it('a rerun (backend auto) trains nothing, reuses every run and writes the same verdicts', async () => {
     const before = readResults();
     const mtime = statSync(join(out, 'results.json')).mtimeMs;
-    const again = await runCliInProcess([...SMOKE, '--db', db, '--out', out], home);
+    // Without --backend: auto is settled from the backends' reports before any run starts.
+    const again = await runCliInProcess(
+      ['reproduce', '--scale', 'smoke', '--data', SHARED_CIFAR10, '--db', db, '--out', out],
+      home,
+    );
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/reusing \d+ finished runs/);
     expect(again.stderr).not.toMatch(/run \d+ of/);

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { BackendName } from '../../../../shared/config';
 import { formatClaimNumber } from '../../../../shared/claimNumbers';
+import { autoChoice } from '../../../../shared/backends';
 import { UserError } from '../../../../shared/errors';
 import {
   REPRO_SCALES,
@@ -71,17 +72,21 @@ export function registerReproduceCommands(program: Command): void {
       if (opts.calibrate && !opts.plan) throw new UserError('usage', '--calibrate goes with --plan');
       const dpi = parseCount(opts.dpi ?? '150', '--dpi');
       if (dpi < 36 || dpi > 1200) throw new UserError('usage', `--dpi ${dpi}: give 36 to 1200`);
-      const jobs = opts.jobs !== undefined ? parseCount(opts.jobs, '--jobs') : defaultJobs(opts.scale);
-      if (jobs < 1 || jobs > 16) throw new UserError('usage', `--jobs ${jobs}: give 1 to 16`);
-      const threads =
-        parseThreads(opts.threads) ??
-        (jobs > 1 ? Math.max(1, Math.floor(availableParallelism() / jobs)) : undefined);
+      const askedJobs = opts.jobs !== undefined ? parseCount(opts.jobs, '--jobs') : undefined;
+      if (askedJobs !== undefined && (askedJobs < 1 || askedJobs > 16))
+        throw new UserError('usage', `--jobs ${askedJobs}: give 1 to 16`);
+      const askedThreads = parseThreads(opts.threads);
       const base = {
         scale: opts.scale,
         ...(opts.only !== undefined ? { only: opts.only } : {}),
         ...(opts.reading !== undefined ? { reading: opts.reading } : {}),
       };
-      const backend = opts.backend ? { backend: opts.backend } : {};
+      // The service starts with the pool this command needs, so the backend is settled first.
+      const resolved = await withService(opts, (cli) => resolveBackend(cli, opts.backend, askedThreads));
+      const jobs = askedJobs ?? defaultJobs(opts.scale, resolved);
+      const threads =
+        askedThreads ?? (jobs > 1 ? Math.max(1, Math.floor(availableParallelism() / jobs)) : undefined);
+      const backend = resolved ? { backend: resolved } : {};
       await withService(
         opts,
         async (cli) => {
@@ -137,10 +142,29 @@ function estimateText(t: PlanTotal): string {
 /**
  * Runs at once by default. On a CPU, two runs on one core each train more images per second than one
  * run on two cores (wasm's second thread adds about 0.6 of a core on a VGG step, and almost nothing on
- * the DLN's small matrices); at paper scale one run fills the GPU.
+ * the DLN's small matrices). On a GPU, and at paper scale, one run at a time.
  */
-function defaultJobs(scale: ReproScale): number {
-  return scale !== 'paper' && availableParallelism() >= 2 ? 2 : 1;
+function defaultJobs(scale: ReproScale, backend: BackendName | undefined): number {
+  const cpu = backend === 'wasm' || backend === 'cpu' || backend === 'tensorflow';
+  return cpu && scale !== 'paper' && availableParallelism() >= 2 ? 2 : 1;
+}
+
+/**
+ * The backend the runs train on: the one asked for (--backend, else the defaultBackend setting), and
+ * for `auto` what auto picks here (the backends' cached reports: autoChoice). Naming it keeps each
+ * run's worker from probing the GPU backends again: two workers that load Dawn (webgpu) side by side
+ * crash the process (seen here with Mesa's software OpenGL), so runs trained two at a time must not
+ * touch it. Undefined when auto would fall back to the cpu backend (auto then warns in the run).
+ */
+async function resolveBackend(
+  cli: CliSession,
+  asked: BackendName | undefined,
+  threads: ReturnType<typeof parseThreads>,
+): Promise<BackendName | undefined> {
+  const backend = asked ?? (await cli.call('settings.get', {})).defaultBackend ?? 'auto';
+  if (backend !== 'auto') return backend;
+  const reports = await cli.call('backends.list', threads !== undefined ? { threads } : {});
+  return autoChoice(reports) ?? undefined;
 }
 
 function printPlan(plan: ReproPlanInfo, jobs: number): void {
