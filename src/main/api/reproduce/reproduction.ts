@@ -138,17 +138,20 @@ export function reproPlanInfo(
 }
 
 /**
- * `--plan --calibrate`: times the kinds of run left that no stored run estimates (calibrate.ts), for
- * the chosen scale only (the DLN's kinds are the same at smoke, quick and cpu scale, so those scales
- * gain estimates too; paper scale is too slow to time on a CPU).
+ * `--plan --calibrate`: times the kinds of run left that no stored run estimates (calibrate.ts), at
+ * the chosen scale and at the other CPU scales (smoke, quick, cpu), so the plan states their totals
+ * too; paper scale is too slow to time on a CPU, and is timed only when it is the one chosen.
  */
 export async function calibrateReproduction(
   ctx: ServiceContext,
   options: ReproOptionsParsed,
   on: RunsOn = {},
 ): Promise<void> {
-  const plan = buildPlan(planOptions(options));
-  await calibratePlan(ctx, plan, classifyPlan(ctx.store, plan.runs), on);
+  const scales = [options.scale, ...REPRO_SCALES.filter((s) => s !== options.scale && s !== 'paper')];
+  for (const scale of scales) {
+    const plan = buildPlan(planOptions({ ...options, scale }));
+    await calibratePlan(ctx, plan, classifyPlan(ctx.store, plan.runs), on);
+  }
 }
 
 function addTag(ctx: ServiceContext, runId: string, tag: string): void {

@@ -75,6 +75,9 @@ describe('a reproduction through the service', () => {
       timed.runs.reduce((sum, r) => sum + (r.estimateSec as number), 0),
       6,
     );
+    // The other CPU scales are timed too, so --plan states their totals (paper scale is timed only
+    // when chosen; its DLN runs are of the kinds timed here anyway).
+    for (const t of timed.otherScales) expect(t.totalSec).toBeGreaterThan(0);
     // Kept for the process: a plan without --calibrate reads the same timings.
     expect((await h.call('reproduce.plan', { ...FIG10, threads: 1 })).total).toEqual(timed.total);
   });
