@@ -41,6 +41,8 @@ export const reproPlanParamsSchema = reproOptionsSchema
     calibrate: z.boolean().default(false),
     /** The backend the runs would use (default: the defaultBackend setting, else auto). */
     backend: z.enum(BACKENDS).optional(),
+    /** The CIFAR-10 folder calibrations read (default: the setting, then the data directory). */
+    dataDir: z.string().min(1).optional(),
   })
   .strict();
 

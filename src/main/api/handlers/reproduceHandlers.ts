@@ -21,8 +21,8 @@ type ReproduceHandlers = Pick<
 export function reproduceHandlers(ctx: ServiceContext): ReproduceHandlers {
   return {
     'reproduce.catalog': () => reproCatalog(),
-    'reproduce.plan': async ({ calibrate, backend, threads, ...options }) => {
-      if (calibrate) await calibrateReproduction(ctx, options, { backend, threads });
+    'reproduce.plan': async ({ calibrate, backend, threads, dataDir, ...options }) => {
+      if (calibrate) await calibrateReproduction(ctx, options, { backend, threads, dataDir });
       return reproPlanInfo(ctx, options, { backend, threads });
     },
     'reproduce.start': (options) => startReproduction(ctx, options),

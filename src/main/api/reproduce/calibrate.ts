@@ -42,6 +42,8 @@ export interface CalibrateOptions {
   backend?: BackendName | undefined;
   /** The wasm threads the runs would be started with (default: theirs). */
   threads?: Threads | undefined;
+  /** The CIFAR-10 folder the runs would read (default: the setting, then the data directory). */
+  dataDir?: string | undefined;
 }
 
 /** database path -> calibrationKind -> its calibration. */
@@ -98,7 +100,8 @@ async function timeKind(
   options: CalibrateOptions,
 ): Promise<CalibrationEntry> {
   try {
-    // As startReproduction starts it: on the backend asked for, CIFAR-10 from the setting or default folder.
+    // As startReproduction starts it: on the backend asked for, CIFAR-10 from the folder given, else
+    // the setting or the default folder.
     const run: ExperimentConfig = {
       ...config,
       ...(config.backend === 'auto' && options.backend !== undefined ? { backend: options.backend } : {}),
@@ -108,7 +111,7 @@ async function timeKind(
     if (config.data.dataset === 'cifar10') {
       run.data = {
         ...config.data,
-        dir: requireCifar10(config.data.dir || undefined, ctx.places, config.data),
+        dir: requireCifar10(options.dataDir ?? (config.data.dir || undefined), ctx.places, config.data),
       };
       const images = runTestImages(run);
       if (config.schedule.testMetricsEvery > 0 && images > 0) {

@@ -98,10 +98,14 @@ function runInfo(run: PlannedRun, status: PlannedRunStatus, e: PlanEstimate): Pl
   };
 }
 
-/** How the runs would train: on `backend` (default the defaultBackend setting) with `threads`. */
+/**
+ * How the runs would train: on `backend` (default the defaultBackend setting) with `threads`, reading
+ * CIFAR-10 from `dataDir` (default the setting, then the data directory).
+ */
 export interface RunsOn {
   backend?: BackendName | undefined;
   threads?: Threads | undefined;
+  dataDir?: string | undefined;
 }
 
 /**

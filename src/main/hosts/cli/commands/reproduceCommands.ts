@@ -100,6 +100,7 @@ export function registerReproduceCommands(program: Command): void {
             ...base,
             ...backend,
             ...(threads !== undefined ? { threads } : {}),
+            ...(opts.data ? { dataDir: opts.data } : {}),
             calibrate: opts.calibrate === true,
           });
           printPlan(plan, jobs);
@@ -136,7 +137,7 @@ function estimateText(t: PlanTotal): string {
   if (t.toTrain === 0) return `${runs}: nothing to train`;
   if (t.totalSec !== null) return `${runs}, about ${formatDuration(t.totalSec)} here`;
   const known = t.knownSec > 0 ? `at least ${formatDuration(t.knownSec)}; ` : '';
-  return `${runs}, ${known}${t.unknownRuns} without a timing on this machine (--plan --calibrate times them)`;
+  return `${runs}, ${known}${t.unknownRuns} without a timing on this machine (--scale ${t.scale} --plan --calibrate times them)`;
 }
 
 /**
