@@ -29,7 +29,7 @@ import { buildPlan, type PlannedRun, type PlanOptions, type ReproPlan } from './
 import { calibratePlan, calibrationsFor } from './calibrate';
 import { estimatePlan, type PlanEstimate } from './planEstimate';
 import { planRunsBySlot } from './planSlots';
-import { classifyPlan, type PlannedRunStatus } from './planStatus';
+import { classifyPlan, classifyRuns, type PlannedRunStatus } from './planStatus';
 import { SCALES } from './scales';
 
 export interface ReproOptionsParsed {
@@ -119,12 +119,14 @@ export function reproPlanInfo(
 ): ReproPlanInfo {
   const preferred = on.backend ?? ctx.settings().defaultBackend;
   const calibrations = { table: calibrationsFor(ctx.dbPath), threads: on.threads };
+  // One read of the stored runs serves every scale's classification.
+  const stored = ctx.store.listRuns();
   const plan = buildPlan(planOptions(options));
-  const statuses = classifyPlan(ctx.store, plan.runs);
+  const statuses = classifyRuns(plan.runs, stored);
   const estimate = estimatePlan(ctx.store, plan, statuses, preferred, calibrations);
   const otherScales = REPRO_SCALES.filter((s) => s !== options.scale).map((scale) => {
     const other = buildPlan({ ...planOptions(options), scale });
-    const st = classifyPlan(ctx.store, other.runs);
+    const st = classifyRuns(other.runs, stored);
     return total(scale, other, st, estimatePlan(ctx.store, other, st, preferred, calibrations));
   });
   return {
@@ -236,7 +238,12 @@ export function startReproduction(ctx: ServiceContext, options: ReproStartOption
 export function reproResults(ctx: ServiceContext, options: ReproOptionsParsed): ReproResults {
   const info = reproPlanInfo(ctx, options);
   const plan = buildPlan(planOptions(options));
-  const statuses = classifyPlan(ctx.store, plan.runs);
+  // The states the plan info just read, run for run (the same plan, in the same order).
+  const statuses: PlannedRunStatus[] = info.runs.map((r) => ({
+    key: r.key,
+    state: r.state,
+    ...(r.runId !== undefined ? { runId: r.runId } : {}),
+  }));
   const runsBySlot = planRunsBySlot(plan, statuses);
   const claims = planClaims(plan).map((claim): ClaimResultInfo => {
     const r = evaluateClaim(ctx, claim, runsBySlot);
