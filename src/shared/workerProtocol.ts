@@ -4,7 +4,14 @@
  */
 import type { Threads } from './api';
 import type { BackendReport } from './backends';
-import type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec } from './bench';
+import type {
+  BenchResult,
+  BenchSpec,
+  OpBenchSpec,
+  OpTiming,
+  ProbeOverheadResult,
+  ProbeOverheadSpec,
+} from './bench';
 import type { BackendName, ExperimentConfig } from './config';
 import type { ErrorInfo } from './errors';
 import type { BackendInfo, RunEvent } from './events';
@@ -26,6 +33,8 @@ export type HostToWorker =
       probeSpecs?: ProbeOverheadSpec[];
       threads?: Threads;
     }
+  /** The per-op benchmark (engine/training/opBenchmark.ts) of each spec on `backend`. */
+  | { type: 'op-bench'; backend: BackendName; specs: OpBenchSpec[]; threads?: Threads }
   /** A loss-slice job at a checkpoint; `stored` lists the grid points (i, j) it already has. */
   | {
       type: 'slice';
@@ -43,6 +52,8 @@ export type WorkerToHost =
   | { type: 'backends'; reports: BackendReport[] }
   | { type: 'bench'; backend: BackendInfo; result: BenchResult }
   | { type: 'probe-bench'; backend: BackendInfo; result: ProbeOverheadResult }
+  /** One op's timing of an 'op-bench' job, sent as soon as it is measured. */
+  | { type: 'op-timing'; backend: BackendInfo; timing: OpTiming }
   | { type: 'slice-started'; backend: BackendInfo }
   | { type: 'slice-point'; i: number; j: number; loss: number }
   | { type: 'slice-ended'; outcome: 'completed' | 'stopped' };

@@ -1,17 +1,32 @@
 /** The training benchmark of `npm run bench`: NormLab per backend, and the PyTorch peer, in one invocation. */
+import type { OpShapeSet } from '../../shared/bench';
 import type { BackendName, NormalizationName } from '../../shared/config';
 import {
   benchBackend,
+  benchOps,
   defaultWasmThreads,
   type BackendBench,
   type BenchResult,
   type BenchSpec,
+  type OpsBench,
+  type OpTiming,
   type ProbeOverheadResult,
 } from '../runs/benchRunner';
+import { runTorchOpsPeer, type TorchOpsResult } from '../runs/torchOpsPeer';
 import { runTorchPeer, type TorchFigure, type TorchPeerResult } from '../runs/torchPeer';
 import { describeBackends } from './machine';
 
-export type { BackendBench, BenchResult, BenchSpec, ProbeOverheadResult, TorchFigure, TorchPeerResult };
+export type {
+  BackendBench,
+  BenchResult,
+  BenchSpec,
+  OpsBench,
+  OpTiming,
+  ProbeOverheadResult,
+  TorchFigure,
+  TorchOpsResult,
+  TorchPeerResult,
+};
 export { defaultWasmThreads };
 
 export interface BenchmarkRequest {
@@ -103,6 +118,75 @@ export async function runBenchmark(
   const torch: TorchPeerResult =
     errors.length > 0 ? { figures, error: unique(errors).join('; ') } : { figures };
   return { network: 'vgg-mini', batchSize: req.batchSize, backends, torch };
+}
+
+export interface OpBenchmarkRequest {
+  shapeSets: OpShapeSet[];
+  /** NormLab's wasm and the per-op peer are measured once per entry, with that many threads. */
+  threads: number[];
+  batchSize: number;
+  warmup: number;
+  /** Timed calls per op, of which the median is reported. */
+  reps: number;
+  /** bench/torch_ops.py. */
+  torchOpsScript: string;
+  python: string;
+}
+
+/** One thread count: NormLab's kernels on wasm and PyTorch's on the same ops and shapes. */
+export interface OpBenchRun {
+  threads: number;
+  normlab: OpsBench;
+  torch: TorchOpsResult;
+}
+
+export interface OpBenchmarkReport {
+  backend: 'wasm';
+  shapeSets: OpShapeSet[];
+  batchSize: number;
+  warmup: number;
+  reps: number;
+  runs: OpBenchRun[];
+}
+
+/**
+ * The per-op benchmark of `npm run bench`: for each thread count, the ops of one training step on
+ * wasm in a fresh engine worker (whatever kernels are registered there), then the PyTorch peer on
+ * the same shapes with as many threads.
+ */
+export async function runOpBenchmark(
+  req: OpBenchmarkRequest,
+  onProgress: (message: string) => void,
+): Promise<OpBenchmarkReport> {
+  const specs = req.shapeSets.map((shapeSet) => ({
+    shapeSet,
+    batchSize: req.batchSize,
+    warmup: req.warmup,
+    reps: req.reps,
+  }));
+  const runs: OpBenchRun[] = [];
+  for (const threads of unique(req.threads)) {
+    onProgress(`timing the ops of a training step on wasm with ${threads} thread(s)...`);
+    const normlab = await benchOps('wasm', specs, threads, (t) =>
+      onProgress(`  ${t.shapeSet} ${t.op} layer ${t.layer}: ${t.ms.toFixed(1)} ms`),
+    );
+    onProgress(`timing the same ops in PyTorch with ${threads} thread(s)...`);
+    const torch = await runTorchOpsPeer(
+      req.torchOpsScript,
+      threads,
+      { shapeSets: req.shapeSets, batchSize: req.batchSize, warmup: req.warmup, reps: req.reps },
+      req.python,
+    );
+    runs.push({ threads, normlab, torch });
+  }
+  return {
+    backend: 'wasm',
+    shapeSets: req.shapeSets,
+    batchSize: req.batchSize,
+    warmup: req.warmup,
+    reps: req.reps,
+    runs,
+  };
 }
 
 function unique<T>(values: T[]): T[] {

@@ -13,6 +13,7 @@ import { preferWasmThreadsFor } from './backends/wasm/wasmThreads';
 import { runLossSlice, type SliceOutcome } from './probes/lossSliceJob';
 import { createTask } from './tasks/createTask';
 import { benchmarkProbeOverhead, benchmarkTraining } from './training/benchmark';
+import { benchmarkOps } from './training/opBenchmark';
 import { train, type Control } from './training/trainer';
 
 // Production mode: no debug checks, and no console banner from the cpu backend in users' terminals.
@@ -76,6 +77,14 @@ async function runBench(message: Extract<HostToWorker, { type: 'bench' }>): Prom
   }
 }
 
+async function runOpBench(message: Extract<HostToWorker, { type: 'op-bench' }>): Promise<void> {
+  preferWasmThreadsFor(undefined, message.threads);
+  const backend = await initBackend(message.backend);
+  for (const spec of message.specs) {
+    await benchmarkOps(spec, undefined, (timing) => post({ type: 'op-timing', backend, timing }));
+  }
+}
+
 async function runSlice(message: Extract<HostToWorker, { type: 'slice' }>): Promise<SliceOutcome> {
   const { config, settings } = message;
   preferWasmThreadsFor(config, message.threads);
@@ -107,6 +116,11 @@ port.on('message', (message: HostToWorker) => {
       break;
     case 'bench':
       runBench(message)
+        .then(() => post({ type: 'event', event: { type: 'ended', outcome: 'completed', step: 0 } }))
+        .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
+      break;
+    case 'op-bench':
+      runOpBench(message)
         .then(() => post({ type: 'event', event: { type: 'ended', outcome: 'completed', step: 0 } }))
         .catch((e: unknown) => post({ type: 'failed', error: toErrorInfo(e) }));
       break;

@@ -4,12 +4,19 @@
  */
 import type { BackendName } from '../../shared/config';
 import type { BackendInfo } from '../../shared/events';
-import type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec } from '../../shared/bench';
+import type {
+  BenchResult,
+  BenchSpec,
+  OpBenchSpec,
+  OpTiming,
+  ProbeOverheadResult,
+  ProbeOverheadSpec,
+} from '../../shared/bench';
 import { availableParallelism } from 'node:os';
 import { parseWasmThreads, wasmThreadsForCores } from '../../shared/wasmThreads';
 import { defaultWorkerEntry, WorkerHost } from './workerHost';
 
-export type { BenchResult, BenchSpec, ProbeOverheadResult, ProbeOverheadSpec };
+export type { BenchResult, BenchSpec, OpBenchSpec, OpTiming, ProbeOverheadResult, ProbeOverheadSpec };
 /** wasm's "every core": the cores this process may use, at most MAX_WASM_THREADS. */
 export function defaultWasmThreads(): number {
   return wasmThreadsForCores(availableParallelism());
@@ -75,5 +82,61 @@ export function benchBackend(
       defaultWorkerEntry(),
     );
     host.send({ type: 'bench', backend, specs, probeSpecs, ...(threads !== undefined ? { threads } : {}) });
+  });
+}
+
+export interface OpsBench {
+  backend: BackendName;
+  /** wasm only: the threads asked for (info.details.threadsCount says how many ran). */
+  threads?: number;
+  info?: BackendInfo;
+  /** In the order measured; kept when the worker fails part way. */
+  timings: OpTiming[];
+  error?: string;
+}
+
+/**
+ * Times the ops of each spec (engine/training/opBenchmark.ts) on `backend` in a fresh engine worker;
+ * `threads` sets the wasm thread count.
+ */
+export function benchOps(
+  backend: BackendName,
+  specs: OpBenchSpec[],
+  threads?: number,
+  onTiming?: (t: OpTiming) => void,
+): Promise<OpsBench> {
+  return new Promise((resolve) => {
+    const out: OpsBench = { backend, ...(threads !== undefined ? { threads } : {}), timings: [] };
+    if (threads !== undefined) {
+      try {
+        parseWasmThreads(String(threads), 'the wasm thread count');
+      } catch (e) {
+        out.error = (e as Error).message;
+        resolve(out);
+        return;
+      }
+    }
+    const host: WorkerHost = new WorkerHost(
+      {
+        onMessage: (m) => {
+          if (m.type === 'op-timing') {
+            out.info = m.backend;
+            out.timings.push(m.timing);
+            onTiming?.(m.timing);
+          } else if (m.type === 'failed') {
+            out.error = m.error.message;
+            void host.terminate().then(() => resolve(out));
+          } else if (m.type === 'event' && m.event.type === 'ended') {
+            void host.terminate().then(() => resolve(out));
+          }
+        },
+        onCrash: (e) => {
+          out.error = e.message;
+          resolve(out);
+        },
+      },
+      defaultWorkerEntry(),
+    );
+    host.send({ type: 'op-bench', backend, specs, ...(threads !== undefined ? { threads } : {}) });
   });
 }

@@ -55,14 +55,16 @@ export function runTorchPeer(
       const figures = parseTorchOutput(out);
       if (code === 0 && figures.length > 0) resolve({ figures });
       else {
-        const hint = /No module named 'torch'/.test(err)
-          ? ' (install it: apt-get install -y python3-torch)'
-          : '';
-        resolve({
-          figures,
-          error: `the PyTorch peer exited with code ${code}${hint}: ${err.trim().split('\n').slice(-1)[0] ?? ''}`,
-        });
+        resolve({ figures, error: peerFailure('the PyTorch peer', code, err) });
       }
     });
   });
+}
+
+/** Why a peer script failed: its exit code, how to install PyTorch if that is what is missing, its last stderr line. */
+export function peerFailure(what: string, code: number | null, stderr: string): string {
+  const hint = /No module named 'torch'/.test(stderr)
+    ? ' (install it: apt-get install -y python3-torch)'
+    : '';
+  return `${what} exited with code ${code}${hint}: ${stderr.trim().split('\n').slice(-1)[0] ?? ''}`;
 }

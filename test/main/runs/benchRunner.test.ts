@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchBackend } from '../../../src/main/runs/benchRunner';
+import { benchBackend, benchOps } from '../../../src/main/runs/benchRunner';
 
 const spec = {
   network: 'vgg-tiny',
@@ -41,4 +41,27 @@ describe('benchBackend with a probe-overhead measurement', () => {
     // vgg-tiny-bn has only the default norms (with the train metrics).
     expect(out.probeResults[0]?.probes.map((p) => p.probe)).toEqual(['norms']);
   }, 60_000);
+});
+
+describe('benchOps', () => {
+  it('times the ops of vgg-mini in a wasm worker with the threads asked for, reporting each timing', async () => {
+    const seen: string[] = [];
+    // Batch 1, one call per op: the worker's start dominates.
+    const out = await benchOps('wasm', [{ shapeSet: 'vgg-mini', batchSize: 1, warmup: 0, reps: 1 }], 1, (t) =>
+      seen.push(`${t.layer} ${t.op}`),
+    );
+    expect(out.error).toBeUndefined();
+    expect(out.info?.name).toBe('wasm');
+    expect(out.info?.details.threadsCount).toBe(1);
+    // 4 layers x 7 ops, but no input gradient on layer 1.
+    expect(out.timings).toHaveLength(27);
+    expect(seen).toEqual(out.timings.map((t) => `${t.layer} ${t.op}`));
+    expect(out.timings[0]).toMatchObject({ op: 'conv-forward', layer: 1, shape: '1x32x32x3->64' });
+  }, 60_000);
+
+  it('reports a thread count wasm cannot use as the error, not a crash', async () => {
+    const out = await benchOps('wasm', [{ shapeSet: 'vgg-mini', batchSize: 1, warmup: 0, reps: 1 }], 9);
+    expect(out.timings).toEqual([]);
+    expect(out.error).toMatch(/the wasm thread count must be a whole number of threads from 1 to 8/);
+  });
 });

@@ -2,6 +2,9 @@
  * `npm run bench`: training throughput of vgg-mini (batch 128) with and without BatchNorm on each
  * available backend (wasm with every core, then with one), next to the PyTorch peer measured in the
  * same invocation (on one thread, then on every core), as ratios.
+ * Then the kernels of one training step timed op by op on wasm with 1 thread (--op-threads), next to
+ * PyTorch's on the same shapes (bench/torch_ops.py), with each op kind's share of the step (skip:
+ * --no-ops; shapes: --op-shapes vgg-mini,vgg16-quarter,vgg16).
  * Then the store's chart read of 10 series x 1,000,000 points, raw scan against level-of-detail
  * blocks, and their append overhead (src/main/store/lodBench.ts, started by path; skip: --no-store).
  * Last, the time to export a six-panel paper figure as PDF and as PNG at 300 DPI
@@ -14,8 +17,15 @@ import { fileURLToPath } from 'node:url';
 import { appBenches, EXPORT_BENCH, runAppBench, STORE_BENCH } from './appBench';
 import { BACKENDS, type BackendName } from '../../../shared/config';
 import { UserError } from '../../../shared/errors';
-import { runBenchmark } from '../../api/benchmark';
-import { benchJson, formatBenchReport } from './benchReport';
+import { OP_SHAPE_SETS, type OpShapeSet } from '../../../shared/bench';
+import { parseWasmThreads } from '../../../shared/wasmThreads';
+import {
+  runBenchmark,
+  runOpBenchmark,
+  type BenchmarkReport,
+  type OpBenchmarkReport,
+} from '../../api/benchmark';
+import { benchJson, formatBenchReport, formatOpReport, opBenchJson } from './benchReport';
 import { parseCount, parseCountList } from './options';
 import { parseExperiment } from '../../../shared/configOverrides';
 import { findPreset } from '../../../shared/presets';
@@ -33,6 +43,11 @@ interface BenchOptions {
   app: boolean;
   appSeconds: string;
   training: boolean;
+  ops: boolean;
+  opShapes: string;
+  opThreads: string;
+  opReps: string;
+  opScript: string;
   store: boolean;
   export: boolean;
 }
@@ -56,6 +71,11 @@ export async function benchMain(argv: string[]): Promise<number> {
     )
     .option('--probe-steps <n>', 'steps with and without probes in the overhead measurement', '3')
     .option('--no-training', 'skip the training throughput and probe-overhead figures')
+    .option('--no-ops', "skip the per-op table (a training step's kernels on wasm next to PyTorch's)")
+    .option('--op-shapes <list>', `shape sets of the per-op table: ${OP_SHAPE_SETS.join(', ')}`, 'vgg-mini')
+    .option('--op-threads <list>', 'thread counts of the per-op table (wasm and PyTorch alike)', '1')
+    .option('--op-reps <n>', 'timed calls per op in the per-op table (the median is reported)', '5')
+    .option('--op-script <path>', 'the per-op PyTorch peer', resolve('bench', 'torch_ops.py'))
     .option('--no-app', "skip the app's runs-table paint, live-latency and compare-view figures (Chromium)")
     .option('--no-store', "skip the store's 10 x 1M chart read and append-overhead figures")
     .option('--no-export', 'skip the six-panel figure export times (PDF, PNG at 300 DPI)')
@@ -73,8 +93,10 @@ export async function benchMain(argv: string[]): Promise<number> {
     }
   }
   const appSeconds = parseCount(opts.appSeconds, '--app-seconds');
+  const opRequest = opts.ops ? opBenchRequest(opts) : undefined;
   const training = opts.training ? await trainingFigures(opts, backends) : undefined;
   if (training && !opts.json) process.stdout.write(formatBenchReport(training));
+  const ops = opRequest ? await opFigures(opRequest, training, Boolean(opts.json)) : undefined;
   const app: Record<string, unknown> = {};
   if (opts.app) {
     // out/main/bench.js -> the repository root, where bench/ and tsx are.
@@ -99,6 +121,7 @@ export async function benchMain(argv: string[]): Promise<number> {
   if (opts.json) {
     const doc = {
       ...(training ? benchJson(training) : {}),
+      ...(ops ? { ops: opBenchJson(ops, training) } : {}),
       ...(opts.app ? { app } : {}),
       ...(opts.store ? { store } : {}),
       ...(opts.export ? { export: figureExport } : {}),
@@ -129,6 +152,42 @@ function trainingFigures(
     },
     (m) => process.stderr.write(`${m}\n`),
   );
+}
+
+function opBenchRequest(opts: BenchOptions): Parameters<typeof runOpBenchmark>[0] {
+  const shapeSets = opts.opShapes.split(',').map((s) => s.trim());
+  for (const s of shapeSets) {
+    if (!(OP_SHAPE_SETS as readonly string[]).includes(s)) {
+      throw new UserError(
+        'usage',
+        `--op-shapes: unknown shape set "${s}"; choose from ${OP_SHAPE_SETS.join(', ')}`,
+      );
+    }
+  }
+  const threads = opts.opThreads.split(',').map((t) => {
+    const n = parseWasmThreads(t, '--op-threads');
+    if (n === 'auto') throw new UserError('usage', '--op-threads takes thread counts, not "auto"');
+    return n;
+  });
+  return {
+    shapeSets: [...new Set(shapeSets)] as OpShapeSet[],
+    threads,
+    batchSize: 128,
+    warmup: 2,
+    reps: parseCount(opts.opReps, '--op-reps'),
+    torchOpsScript: opts.opScript,
+    python: opts.python,
+  };
+}
+
+async function opFigures(
+  req: Parameters<typeof runOpBenchmark>[0],
+  training: BenchmarkReport | undefined,
+  json: boolean,
+): Promise<OpBenchmarkReport> {
+  const ops = await runOpBenchmark(req, (m) => process.stderr.write(`${m}\n`));
+  if (!json) process.stdout.write(formatOpReport(ops, training));
+  return ops;
 }
 
 function probePreset(name: string): string {

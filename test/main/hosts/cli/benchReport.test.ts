@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { BenchmarkReport } from '../../../../src/main/api/benchmark';
+import type { BenchmarkReport, OpBenchmarkReport, OpTiming } from '../../../../src/main/api/benchmark';
 import {
   benchJson,
   benchRows,
   formatBenchReport,
+  formatOpReport,
   formatProbeOverhead,
+  opBenchJson,
+  opRows,
+  opTotals,
 } from '../../../../src/main/hosts/cli/benchReport';
 
 const result = (normalization: 'none' | 'batch', imagesPerSec: number) => ({
@@ -166,5 +170,173 @@ describe('formatProbeOverhead', () => {
     expect(text).toMatch(/^norms +20 +8 +0 +0 +0\.1%$/m);
     expect(text).toMatch(/^total +4\.0%$/m);
     expect(formatProbeOverhead(report)).toBe('');
+  });
+});
+
+const timing = (op: OpTiming['op'], layer: number, ms: number, gflops?: number): OpTiming => ({
+  op,
+  shapeSet: 'vgg-mini',
+  layer,
+  shape: op.startsWith('conv-') ? `128x32x32x${layer}->64` : `128x32x32x${layer}`,
+  ms,
+  ...(gflops !== undefined ? { gflops } : {}),
+});
+
+/** Two layers; PyTorch has no dx on layer 2 (a partial peer), NormLab has no bias gradient on layer 2. */
+const ops: OpBenchmarkReport = {
+  backend: 'wasm',
+  shapeSets: ['vgg-mini'],
+  batchSize: 128,
+  warmup: 2,
+  reps: 5,
+  runs: [
+    {
+      threads: 1,
+      normlab: {
+        backend: 'wasm',
+        threads: 1,
+        info: wasmInfo(1),
+        timings: [
+          timing('conv-dw', 2, 300, 10),
+          timing('conv-dw', 1, 100, 20),
+          timing('conv-dx', 2, 200, 15),
+          timing('bias-grad', 1, 8),
+          timing('conv-forward', 1, 50, 40),
+        ],
+      },
+      torch: {
+        threads: 1,
+        version: '1.13.0a0',
+        timings: [
+          timing('conv-forward', 1, 25, 80),
+          timing('conv-dw', 1, 50, 40),
+          timing('conv-dw', 2, 60, 50),
+          timing('bias-grad', 1, 2),
+          timing('bias-grad', 2, 1),
+        ],
+      },
+    },
+  ],
+};
+
+/** The training figures of the same invocation: wasm x1 with BN at 2560 ms, PyTorch x1 with BN at 1280 ms. */
+const training: BenchmarkReport = {
+  ...report,
+  backends: [
+    { backend: 'wasm', threads: 1, info: wasmInfo(1), results: [result('batch', 50)], probeResults: [] },
+  ],
+};
+
+describe('opRows', () => {
+  it('joins both sides by op, layer and shape, in op order then layer order', () => {
+    const run = ops.runs[0] as OpBenchmarkReport['runs'][number];
+    const rows = opRows(ops, run);
+    expect(rows.map((r) => `${r.op} ${r.layer}`)).toEqual([
+      'conv-forward 1',
+      'conv-dw 1',
+      'conv-dw 2',
+      'conv-dx 2',
+      'bias-grad 1',
+      'bias-grad 2',
+    ]);
+    expect(rows[0]).toMatchObject({
+      normlabMs: 50,
+      torchMs: 25,
+      vsPyTorch: 0.5,
+      normlabGflops: 40,
+      torchGflops: 80,
+    });
+    expect(rows[3]).toMatchObject({ normlabMs: 200, torchMs: null, vsPyTorch: null, torchGflops: null });
+    expect(rows[5]).toMatchObject({ normlabMs: null, torchMs: 1, vsPyTorch: null });
+  });
+});
+
+describe('opTotals', () => {
+  const run = ops.runs[0] as OpBenchmarkReport['runs'][number];
+
+  it('sums each op kind over layers, with GFLOP/s as total FLOPs over total time and shares of the step', () => {
+    const totals = opTotals(ops, run, training);
+    expect(totals.map((t) => t.op)).toEqual(['conv-forward', 'conv-dw', 'conv-dx', 'bias-grad', 'all']);
+    const dw = totals[1];
+    expect(dw).toMatchObject({ layers: 2, normlabMs: 400, torchMs: 110 });
+    expect(dw?.vsPyTorch).toBeCloseTo(110 / 400, 12);
+    // (300 x 10 + 100 x 20) / 400 and (50 x 40 + 60 x 50) / 110
+    expect(dw?.normlabGflops).toBeCloseTo(5000 / 400, 12);
+    expect(dw?.torchGflops).toBeCloseTo(5000 / 110, 12);
+    // Steps: 128,000 / 50 img/s = 2560 ms; PyTorch with BN on 1 thread: 128,000 / 100 = 1280 ms.
+    expect(dw?.shareOfNormlabStep).toBeCloseTo(400 / 2560, 12);
+    expect(dw?.shareOfTorchStep).toBeCloseTo(110 / 1280, 12);
+    // One side missing a layer: totals on each side, no ratio.
+    expect(totals[2]).toMatchObject({ normlabMs: 200, torchMs: null, vsPyTorch: null });
+    expect(totals[3]).toMatchObject({ normlabMs: 8, torchMs: 3, vsPyTorch: null, normlabGflops: null });
+    expect(totals[4]).toMatchObject({ layers: 2, normlabMs: 658, torchMs: 138, vsPyTorch: null });
+  });
+
+  it('has no shares without a training step with BN at the same threads', () => {
+    for (const t of opTotals(ops, run)) {
+      expect(t.shareOfNormlabStep).toBeNull();
+      expect(t.shareOfTorchStep).toBeNull();
+    }
+    const otherThreads: BenchmarkReport = {
+      ...training,
+      backends: [{ ...(training.backends[0] as BenchmarkReport['backends'][number]), info: wasmInfo(2) }],
+      torch: { figures: [torch(2, true, 100)] },
+    };
+    for (const t of opTotals(ops, run, otherThreads)) expect(t.shareOfNormlabStep).toBeNull();
+  });
+});
+
+describe('formatOpReport', () => {
+  it('prints the per-layer table and the totals with their shares', () => {
+    const text = formatOpReport(ops, training);
+    expect(text).toMatch(
+      /per-op timings, vgg-mini conv layers, batch 128: .* on wasm x1 against PyTorch 1\.13\.0a0 x1/,
+    );
+    expect(text).toMatch(
+      /^filter gradient \(dW\) +1 +128x32x32x1->64 +100\.0 +50\.0 +0\.50x +20\.0 +40\.0$/m,
+    );
+    expect(text).toMatch(/^input gradient \(dx\) +2 +128x32x32x2->64 +200\.0 +- +- +15\.0$/m);
+    expect(text).toMatch(/^bias gradient +2 +128x32x32x2 +- +1\.0 +-$/m);
+    expect(text).toMatch(/training step with BN: NormLab 2560\.0 ms, PyTorch 1280\.0 ms/);
+    expect(text).toMatch(/^filter gradient \(dW\) +2 +400\.0 +110\.0 +0\.28x +12\.5 +45\.5 +15\.6% +8\.6%$/m);
+    expect(text).toMatch(/^all ops +2 +658\.0 +138\.0 +- +25\.7% +10\.8%$/m);
+  });
+
+  it("prints NormLab's column and says why the peer is missing", () => {
+    const run = ops.runs[0] as OpBenchmarkReport['runs'][number];
+    const text = formatOpReport({
+      ...ops,
+      runs: [
+        { ...run, torch: { threads: 1, timings: [], error: 'the per-op PyTorch peer exited with code 1' } },
+      ],
+    });
+    expect(text).toMatch(/^forward conv +1 +128x32x32x1->64 +50\.0 +- +- +40\.0$/m);
+    expect(text).toMatch(/no training step with BN at these threads measured, so no shares/);
+    expect(text).toMatch(/PyTorch per-op peer unavailable: the per-op PyTorch peer exited with code 1/);
+  });
+
+  it("says when NormLab's op benchmark failed", () => {
+    const text = formatOpReport({
+      ...ops,
+      runs: [
+        {
+          threads: 9,
+          normlab: { backend: 'wasm', threads: 9, timings: [], error: 'the wasm thread count must be ...' },
+          torch: { threads: 9, timings: [] },
+        },
+      ],
+    });
+    expect(text).toBe("\nNormLab's op benchmark on wasm x9 failed: the wasm thread count must be ...\n");
+  });
+});
+
+describe('opBenchJson', () => {
+  it('keeps the measured runs and adds the joined rows and totals per thread count', () => {
+    const doc = JSON.parse(JSON.stringify(opBenchJson(ops, training))) as ReturnType<typeof opBenchJson>;
+    expect(doc.runs).toHaveLength(1);
+    expect(doc.tables).toHaveLength(1);
+    expect(doc.tables[0]?.threads).toBe(1);
+    expect(doc.tables[0]?.rows).toHaveLength(6);
+    expect(doc.tables[0]?.totals.at(-1)).toMatchObject({ op: 'all', normlabMs: 658 });
   });
 });

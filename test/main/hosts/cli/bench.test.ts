@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { benchMain } from '../../../../src/main/hosts/cli/bench';
+
+// Everything else off: a mistyped per-op option must fail before anything is measured.
+const OFF = ['--no-training', '--no-app', '--no-store', '--no-export'];
+
+describe('benchMain per-op options', () => {
+  it('rejects an unknown shape set, naming the known ones', async () => {
+    await expect(benchMain([...OFF, '--op-shapes', 'vgg-mini,resnet'])).rejects.toThrow(
+      '--op-shapes: unknown shape set "resnet"; choose from vgg-mini, vgg16-quarter, vgg16',
+    );
+  });
+
+  it('rejects thread counts wasm cannot run, and "auto"', async () => {
+    await expect(benchMain([...OFF, '--op-threads', '1,9'])).rejects.toThrow(
+      /--op-threads must be a whole number of threads from 1 to 8/,
+    );
+    await expect(benchMain([...OFF, '--op-threads', 'auto'])).rejects.toThrow(
+      '--op-threads takes thread counts, not "auto"',
+    );
+  });
+
+  it('rejects a repetition count that is not a positive whole number', async () => {
+    await expect(benchMain([...OFF, '--op-reps', '0'])).rejects.toThrow(
+      '--op-reps takes a positive whole number, not "0"',
+    );
+  });
+});
