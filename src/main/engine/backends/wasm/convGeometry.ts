@@ -63,11 +63,6 @@ export function assertOutputGradShape(g: ConvGeometry, dyShape: number[]): void 
   }
 }
 
-/** The NHWC explicit padding tfjs's Conv2D accepts, from (before, after) per spatial axis. */
-export function explicitPad(rows: [number, number], cols: [number, number]): Conv2DPad {
-  return [[0, 0], rows, cols, [0, 0]];
-}
-
 /**
  * tfjs 4.22 sizes the output of a convolution with a numeric pad p from the height values alone
  * (out_w = round((n_w - k_h + 2p) / s_h) + 1), which is wrong when k_h != k_w or s_h != s_w; the wasm

@@ -1,5 +1,5 @@
 /**
- * A composite wasm kernel (one that chains the backend's own kernels, e.g. Transpose -> Conv2D ->
+ * A composite wasm kernel (one that chains the backend's own kernels, e.g. Transpose -> BatchMatMul ->
  * Transpose) runs inside a KernelScope: every intermediate TensorInfo it makes is released with
  * backend.disposeData when the scope closes, except the one result it returns. The chained kernels
  * are looked up in tfjs's registry at call time, so a replacement registered there is what runs.
@@ -53,52 +53,6 @@ export class KernelScope {
 
   transpose(x: tf.TensorInfo, perm: number[]): tf.TensorInfo {
     return this.run(tf.Transpose, { x }, { perm });
-  }
-
-  /**
-   * x[begin : end : strides] through the wasm StridedSlice kernel, whose non-contiguous case is C++
-   * (the wasm Slice kernel copies the whole input into JS first).
-   */
-  stridedSlice(x: tf.TensorInfo, begin: number[], end: number[], strides?: number[]): tf.TensorInfo {
-    return this.run(
-      tf.StridedSlice,
-      { x },
-      {
-        begin,
-        end,
-        strides: strides ?? begin.map(() => 1),
-        beginMask: 0,
-        endMask: 0,
-        ellipsisMask: 0,
-        newAxisMask: 0,
-        shrinkAxisMask: 0,
-      },
-    );
-  }
-
-  /** Block c of a tensor whose leading axis counts `chunks` blocks, as its own tensor of `shape`. */
-  chunk(t: tf.TensorInfo, c: number, chunks: number, shape: number[]): tf.TensorInfo {
-    if (chunks === 1) return this.reshape(t, shape);
-    const size = tf.util.sizeFromShape(shape);
-    const out = this.alloc(shape);
-    this.copy(t, c * size, out, 0, size);
-    return out;
-  }
-
-  /** sum_c part(c) by the wasm Add kernel, releasing each term once it is added. */
-  sumOver(chunks: number, part: (c: number) => tf.TensorInfo): tf.TensorInfo {
-    let acc = part(0);
-    for (let c = 1; c < chunks; c++) acc = this.accumulate(acc, part(c));
-    return acc;
-  }
-
-  /** acc + part (just part when there is no acc yet), releasing both operands. */
-  accumulate(acc: tf.TensorInfo | undefined, part: tf.TensorInfo): tf.TensorInfo {
-    if (acc === undefined) return part;
-    const sum = this.run(tf.Add, { a: acc, b: part });
-    this.release(acc);
-    this.release(part);
-    return sum;
   }
 
   /** Releases one intermediate now. */

@@ -15,10 +15,7 @@
  * summed in pixel order, so the result does not depend on how rows are shared among threads
  * (threads take contiguous ranges of 4-row panels; each packs the B block for itself).
  */
-#include "normlab.h"
-
-#define MR 4
-#define NR 8
+#include "gemm4x8.h"
 
 /* B's block: rows p = k0 .. k0 + kc of dy [K][co] into panels [npad / 8][kc][8], zero-padded. */
 static void pack_b(const float* dy, int co, int npad, int k0, int kc, float* bp) {
@@ -113,41 +110,6 @@ static void pack_a(const float* x, int h, int w, int ci, int ho, int wo, int kw,
 }
 
 /*
- * c[0..rows)[0..8) += ap^T bp over kc pixels (c row stride ldc). 4x8 is the tile that runs fastest
- * under V8 here (measured against 6x8, 4x16, 8x8, 3x16 and unrolled variants: 54-57 GFLOP/s against
- * 31-44): its 8 accumulators, 2 B vectors and the broadcast A value fit x86's 16 vector registers.
- */
-static void micro(int kc, const float* ap, const float* bp, float* c, int ldc, int rows) {
-  v128_t z = wasm_f32x4_splat(0.0f);
-  v128_t c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-  for (int k = 0; k < kc; k++, ap += MR, bp += NR) {
-    v128_t b0 = wasm_v128_load(bp);
-    v128_t b1 = wasm_v128_load(bp + 4);
-    v128_t a;
-#define ROW(r)                                             \
-  a = wasm_v128_load32_splat(ap + r);                      \
-  c##r##0 = wasm_f32x4_add(c##r##0, wasm_f32x4_mul(a, b0)); \
-  c##r##1 = wasm_f32x4_add(c##r##1, wasm_f32x4_mul(a, b1));
-    ROW(0)
-    ROW(1)
-    ROW(2)
-    ROW(3)
-#undef ROW
-  }
-#define STORE(r)                                                              \
-  if (r < rows) {                                                             \
-    float* row = c + r * ldc;                                                 \
-    wasm_v128_store(row, wasm_f32x4_add(wasm_v128_load(row), c##r##0));       \
-    wasm_v128_store(row + 4, wasm_f32x4_add(wasm_v128_load(row + 4), c##r##1)); \
-  }
-  STORE(0)
-  STORE(1)
-  STORE(2)
-  STORE(3)
-#undef STORE
-}
-
-/*
  * dw [kh kw ci][co] from x [n][h][w][ci] and dy [n][ho][wo][co]. Scratch: per thread
  * kc * (npad + 4) + 32 floats at scratch + thread * that (npad = co rounded up to 8).
  */
@@ -178,12 +140,7 @@ NL_EXPORT(filter_grad)(int thread, int threads, const float* x, const float* dy,
         if (j0 + NR <= co) {
           micro(kc, ap, bp + j0 * kc, dw + t0 * co + j0, co, rows);
         } else {
-          /* The last, partial column panel goes through a zeroed 4x8 tile. */
-          for (int q = 0; q < MR * NR; q++) tile[q] = 0.0f;
-          micro(kc, ap, bp + j0 * kc, tile, NR, rows);
-          for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < co - j0; q++) dw[(t0 + r) * co + j0 + q] += tile[r * NR + q];
-          }
+          micro_partial(kc, ap, bp + j0 * kc, dw + t0 * co + j0, co, rows, co - j0, tile);
         }
       }
     }
