@@ -5,9 +5,20 @@
 import type { NetworkName, NormalizationName } from './config';
 import type { ProbeName } from './probes';
 
+/**
+ * One training-throughput measurement. Without `preset` the network is `network` with
+ * `normalization` (and `widthMultiplier`, 1 when absent) and every other model setting at its default;
+ * with `preset` it is exactly that preset's model config (every field of it), which `network`,
+ * `normalization` and `widthMultiplier` then repeat so the result says what was measured
+ * (benchmarkTraining refuses a spec where they differ).
+ */
 export interface BenchSpec {
   network: NetworkName;
   normalization: NormalizationName;
+  /** model.widthMultiplier of the VGG family (vgg16 at 0.25 is the CPU-scale network). */
+  widthMultiplier?: number;
+  /** A CIFAR-10 preset (shared/presets.ts) whose model is measured; its probes are not run. */
+  preset?: string;
   batchSize: number;
   warmupSteps: number;
   timedSteps: number;

@@ -1,6 +1,8 @@
 /** The training benchmark of `npm run bench`: NormLab per backend, and the PyTorch peer, in one invocation. */
 import type { OpShapeSet } from '../../shared/bench';
-import type { BackendName, NormalizationName } from '../../shared/config';
+import { experimentSchema, type BackendName, type NormalizationName } from '../../shared/config';
+import { UserError } from '../../shared/errors';
+import { findPreset, PRESETS } from '../../shared/presets';
 import {
   benchBackend,
   benchOps,
@@ -54,6 +56,11 @@ export interface BenchmarkRequest {
   probePreset?: string;
   /** Steps with and without probes in the overhead measurement. */
   probeSteps?: number;
+  /**
+   * Presets whose model is measured at its own batch size, plain training steps without probes, on
+   * wasm with each of the wasm thread counts (when wasm is among the backends); none when absent.
+   */
+  presets?: string[];
 }
 
 export interface BenchmarkReport {
@@ -61,12 +68,48 @@ export interface BenchmarkReport {
   batchSize: number;
   backends: BackendBench[];
   torch: TorchPeerResult;
+  /** The presets' throughput on wasm, one worker per thread count; absent when none was asked for. */
+  presets?: BackendBench[];
+}
+
+/**
+ * The CPU-scale presets (named *-cpu; today vgg16-plain-cpu and vgg16-bn-cpu, VGG16 at width 1/4),
+ * those on CIFAR-10: the benchmark feeds 32x32x3 images.
+ */
+export function cpuScalePresets(): string[] {
+  return PRESETS.filter(
+    (p) => p.name.endsWith('-cpu') && experimentSchema.parse(p.config).data.dataset === 'cifar10',
+  ).map((p) => p.name);
+}
+
+/** A plain training step of `name`'s model at its batch size (benchmarkTraining). */
+export function presetBenchSpec(name: string, warmupSteps: number, timedSteps: number): BenchSpec {
+  const preset = findPreset(name);
+  if (!preset) throw new UserError('usage', `unknown preset "${name}" (see \`normlab presets\`)`);
+  const { model, data, schedule } = experimentSchema.parse(preset.config);
+  if (data.dataset !== 'cifar10') {
+    throw new UserError(
+      'usage',
+      `${name} is not a CIFAR-10 preset; the training benchmark feeds 32x32x3 images`,
+    );
+  }
+  return {
+    preset: name,
+    network: model.network,
+    normalization: model.normalization,
+    widthMultiplier: model.widthMultiplier,
+    batchSize: schedule.batchSize,
+    warmupSteps,
+    timedSteps,
+  };
 }
 
 export async function runBenchmark(
   req: BenchmarkRequest,
   onProgress: (message: string) => void,
 ): Promise<BenchmarkReport> {
+  // Before anything is measured: an unknown preset is a usage error.
+  const presetSpecs = (req.presets ?? []).map((p) => presetBenchSpec(p, req.warmupSteps, req.timedSteps));
   const reports = await describeBackends();
   const chosen =
     req.backends ?? reports.filter((r) => r.available && r.name !== 'cpu' && !r.software).map((r) => r.name);
@@ -107,6 +150,22 @@ export async function runBenchmark(
       );
     }
   }
+  let presets: BackendBench[] | undefined;
+  if (presetSpecs.length > 0 && chosen.includes('wasm')) {
+    presets = [];
+    for (const threads of wasmThreads) {
+      onProgress(`measuring ${req.presets?.join(', ')} on wasm with ${threads} thread(s)...`);
+      presets.push(
+        await benchBackend(
+          'wasm',
+          presetSpecs,
+          (r) =>
+            onProgress(`  wasm with ${threads} thread(s) ${r.preset}: ${r.imagesPerSec.toFixed(1)} img/s`),
+          threads,
+        ),
+      );
+    }
+  }
   const figures: TorchFigure[] = [];
   const errors: string[] = [];
   for (const threads of torchThreads) {
@@ -117,7 +176,7 @@ export async function runBenchmark(
   }
   const torch: TorchPeerResult =
     errors.length > 0 ? { figures, error: unique(errors).join('; ') } : { figures };
-  return { network: 'vgg-mini', batchSize: req.batchSize, backends, torch };
+  return { network: 'vgg-mini', batchSize: req.batchSize, backends, torch, ...(presets ? { presets } : {}) };
 }
 
 export interface OpBenchmarkRequest {

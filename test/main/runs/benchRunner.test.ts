@@ -29,6 +29,45 @@ describe('benchBackend', () => {
   });
 });
 
+describe('benchBackend of a preset', () => {
+  it("measures the preset's network in the worker and says which preset it was", async () => {
+    const preset = {
+      preset: 'vgg16-bn-cpu',
+      network: 'vgg16',
+      normalization: 'batch',
+      widthMultiplier: 0.25,
+      batchSize: 2,
+      warmupSteps: 0,
+      timedSteps: 1,
+    } as const;
+    const out = await benchBackend('wasm', [preset], undefined, 1);
+    expect(out.error).toBeUndefined();
+    expect(out.results).toHaveLength(1);
+    expect(out.results[0]).toMatchObject(preset);
+    expect(out.results[0]?.imagesPerSec).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("reports a spec that does not match its preset as the backend's error", async () => {
+    const out = await benchBackend(
+      'wasm',
+      [
+        {
+          preset: 'vgg16-bn-cpu',
+          network: 'vgg16',
+          normalization: 'none',
+          batchSize: 2,
+          warmupSteps: 0,
+          timedSteps: 1,
+        },
+      ],
+      undefined,
+      1,
+    );
+    expect(out.results).toEqual([]);
+    expect(out.error).toMatch(/but preset vgg16-bn-cpu is vgg16 at width 0.25 with batch/);
+  }, 60_000);
+});
+
 describe('benchBackend with a probe-overhead measurement', () => {
   it('returns the overhead of the preset the host asked for, next to the throughput', async () => {
     const out = await benchBackend('wasm', [spec], undefined, 2, [

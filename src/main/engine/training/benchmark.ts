@@ -2,7 +2,8 @@
  * Training throughput of one network on the current backend, measured the way the PyTorch peer
  * (../shared/bench/torch_vgg_cpu.py) measures it: random inputs and labels, plain SGD, a few warm-up
  * steps, then the mean wall time of timed steps. Effective GFLOP/s counts forward + backward as 3x the
- * forward FLOPs (2 per multiply-add), as the peer does.
+ * forward FLOPs (2 per multiply-add), as the peer does. A spec naming a preset measures that
+ * preset's model (e.g. the CPU-scale VGG16 at width 1/4), without its probes.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type {
@@ -12,7 +13,7 @@ import type {
   ProbeOverheadResult,
   ProbeOverheadSpec,
 } from '../../../shared/bench';
-import { experimentSchema } from '../../../shared/config';
+import { experimentSchema, modelSchema, type ModelConfig } from '../../../shared/config';
 import { findPreset } from '../../../shared/presets';
 import { PROBE_NAMES, type ProbeName } from '../../../shared/probes';
 import { makeAlgorithm1Noise } from '../norms/noisyBatchNorm';
@@ -26,7 +27,7 @@ import { TrainingState } from './trainingState';
 
 export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
   const config = experimentSchema.parse({
-    model: { network: spec.network, normalization: spec.normalization },
+    model: benchModel(spec),
     data: { dataset: 'cifar10' },
     optimizer: { name: 'sgd', lr: 0.05 },
     schedule: { steps: spec.warmupSteps + spec.timedSteps, batchSize: spec.batchSize },
@@ -36,7 +37,12 @@ export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
   const net = buildNetwork(config.model, { inputShape: [32, 32, 3], outputSize: 10 });
   const state = TrainingState.fresh(net, config);
   const step = async (): Promise<void> => {
-    const out = tf.tidy(() => state.step_(x, labels, task, undefined));
+    // Noisy BN draws its Algorithm 1 noise every step, as training does (trainingStep.ts).
+    const noise =
+      config.model.normalization === 'noisy-batch'
+        ? makeAlgorithm1Noise(config.model.noisy, deriveSeed(config.seed, 'noise', state.step + 1))
+        : undefined;
+    const out = tf.tidy(() => state.step_(x, labels, task, noise));
     await out.data();
     out.dispose();
   };
@@ -58,6 +64,35 @@ export async function benchmarkTraining(spec: BenchSpec): Promise<BenchResult> {
     labels.dispose();
     task.dispose();
   }
+}
+
+/** The model a spec measures: its preset's model config, or its network with default settings. */
+export function benchModel(spec: BenchSpec): ModelConfig {
+  if (spec.preset === undefined) {
+    return modelSchema.parse({
+      network: spec.network,
+      normalization: spec.normalization,
+      ...(spec.widthMultiplier !== undefined ? { widthMultiplier: spec.widthMultiplier } : {}),
+    });
+  }
+  const preset = findPreset(spec.preset);
+  if (!preset) throw new Error(`benchmarkTraining: no preset ${spec.preset}`);
+  const config = experimentSchema.parse(preset.config);
+  if (config.data.dataset !== 'cifar10') {
+    throw new Error(
+      `benchmarkTraining: ${spec.preset} is not a CIFAR-10 preset; the benchmark feeds 32x32x3 images`,
+    );
+  }
+  const m = config.model;
+  const width = spec.widthMultiplier ?? 1;
+  if (m.network !== spec.network || m.normalization !== spec.normalization || m.widthMultiplier !== width) {
+    throw new Error(
+      `benchmarkTraining: the spec says ${spec.network} at width ${width} with normalization ` +
+        `${spec.normalization}, but preset ${spec.preset} is ${m.network} at width ${m.widthMultiplier} ` +
+        `with ${m.normalization}`,
+    );
+  }
+  return m;
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: training throughput of vgg-mini (batch 128) with and without BatchNorm on each
  * available backend (wasm with every core, then with one), next to the PyTorch peer measured in the
- * same invocation (on one thread, then on every core), as ratios.
+ * same invocation (on one thread, then on every core), as ratios; then the CPU-scale presets'
+ * throughput (their model and batch, plain steps) on wasm with the same thread counts (skip:
+ * --no-presets).
  * Then the kernels of one training step timed op by op on wasm with 1 thread (--op-threads), next to
  * PyTorch's on the same shapes (bench/torch_ops.py), with each op kind's share of the step (skip:
  * --no-ops; shapes: --op-shapes vgg-mini,vgg16-quarter,vgg16).
@@ -20,9 +22,11 @@ import { UserError } from '../../../shared/errors';
 import { OP_SHAPE_SETS, type OpShapeSet } from '../../../shared/bench';
 import { parseWasmThreads } from '../../../shared/wasmThreads';
 import {
+  cpuScalePresets,
   runBenchmark,
   runOpBenchmark,
   type BenchmarkReport,
+  type BenchmarkRequest,
   type OpBenchmarkReport,
 } from '../../api/benchmark';
 import { benchJson, formatBenchReport, formatOpReport, opBenchJson } from './benchReport';
@@ -30,7 +34,7 @@ import { parseCount, parseCountList } from './options';
 import { parseExperiment } from '../../../shared/configOverrides';
 import { findPreset } from '../../../shared/presets';
 
-interface BenchOptions {
+export interface BenchOptions {
   json?: boolean;
   backends?: string;
   steps: string;
@@ -43,6 +47,7 @@ interface BenchOptions {
   app: boolean;
   appSeconds: string;
   training: boolean;
+  presets: boolean;
   ops: boolean;
   opShapes: string;
   opThreads: string;
@@ -52,7 +57,7 @@ interface BenchOptions {
   export: boolean;
 }
 
-export async function benchMain(argv: string[]): Promise<number> {
+export function parseBenchOptions(argv: string[]): BenchOptions {
   const program = new Command('bench')
     .option('--json', 'print one JSON document (NormLab and PyTorch figures)')
     .option(
@@ -71,6 +76,10 @@ export async function benchMain(argv: string[]): Promise<number> {
     )
     .option('--probe-steps <n>', 'steps with and without probes in the overhead measurement', '3')
     .option('--no-training', 'skip the training throughput and probe-overhead figures')
+    .option(
+      '--no-presets',
+      "skip the CPU-scale presets' training throughput (their model and batch on wasm, no probes)",
+    )
     .option('--no-ops', "skip the per-op table (a training step's kernels on wasm next to PyTorch's)")
     .option('--op-shapes <list>', `shape sets of the per-op table: ${OP_SHAPE_SETS.join(', ')}`, 'vgg-mini')
     .option('--op-threads <list>', 'thread counts of the per-op table (wasm and PyTorch alike)', '1')
@@ -82,7 +91,11 @@ export async function benchMain(argv: string[]): Promise<number> {
     .option('--app-seconds <n>', 'how long the live-latency benchmark streams a run', '40')
     .exitOverride();
   program.parse(argv, { from: 'user' });
-  const opts = program.opts<BenchOptions>();
+  return program.opts<BenchOptions>();
+}
+
+export async function benchMain(argv: string[]): Promise<number> {
+  const opts = parseBenchOptions(argv);
   const backends = opts.backends?.split(',').map((b) => b.trim());
   for (const b of backends ?? []) {
     if (!(BACKENDS as readonly string[]).includes(b) || b === 'auto') {
@@ -94,7 +107,9 @@ export async function benchMain(argv: string[]): Promise<number> {
   }
   const appSeconds = parseCount(opts.appSeconds, '--app-seconds');
   const opRequest = opts.ops ? opBenchRequest(opts) : undefined;
-  const training = opts.training ? await trainingFigures(opts, backends) : undefined;
+  const training = opts.training
+    ? await runBenchmark(trainingRequest(opts, backends), (m) => process.stderr.write(`${m}\n`))
+    : undefined;
   if (training && !opts.json) process.stdout.write(formatBenchReport(training));
   const ops = opRequest ? await opFigures(opRequest, training, Boolean(opts.json)) : undefined;
   const app: Record<string, unknown> = {};
@@ -131,27 +146,23 @@ export async function benchMain(argv: string[]): Promise<number> {
   return 0;
 }
 
-function trainingFigures(
-  opts: BenchOptions,
-  backends: string[] | undefined,
-): ReturnType<typeof runBenchmark> {
-  return runBenchmark(
-    {
-      ...(backends ? { backends: backends as BackendName[] } : {}),
-      normalizations: ['none', 'batch'],
-      batchSize: 128,
-      warmupSteps: 2,
-      timedSteps: parseCount(opts.steps, '--steps'),
-      softwareTimedSteps: 1,
-      torchScript: opts.torchScript,
-      ...(opts.torchThreads ? { torchThreads: parseCountList(opts.torchThreads, '--torch-threads') } : {}),
-      ...(opts.wasmThreads ? { wasmThreads: parseCountList(opts.wasmThreads, '--wasm-threads') } : {}),
-      python: opts.python,
-      ...(opts.probePreset !== 'none' ? { probePreset: probePreset(opts.probePreset) } : {}),
-      probeSteps: parseCount(opts.probeSteps, '--probe-steps'),
-    },
-    (m) => process.stderr.write(`${m}\n`),
-  );
+/** The training part's request: vgg-mini at batch 128 with and without BN, then the CPU-scale presets. */
+export function trainingRequest(opts: BenchOptions, backends: string[] | undefined): BenchmarkRequest {
+  return {
+    ...(backends ? { backends: backends as BackendName[] } : {}),
+    normalizations: ['none', 'batch'],
+    batchSize: 128,
+    warmupSteps: 2,
+    timedSteps: parseCount(opts.steps, '--steps'),
+    softwareTimedSteps: 1,
+    torchScript: opts.torchScript,
+    ...(opts.torchThreads ? { torchThreads: parseCountList(opts.torchThreads, '--torch-threads') } : {}),
+    ...(opts.wasmThreads ? { wasmThreads: parseCountList(opts.wasmThreads, '--wasm-threads') } : {}),
+    python: opts.python,
+    ...(opts.probePreset !== 'none' ? { probePreset: probePreset(opts.probePreset) } : {}),
+    probeSteps: parseCount(opts.probeSteps, '--probe-steps'),
+    ...(opts.presets ? { presets: cpuScalePresets() } : {}),
+  };
 }
 
 function opBenchRequest(opts: BenchOptions): Parameters<typeof runOpBenchmark>[0] {

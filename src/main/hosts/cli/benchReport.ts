@@ -56,8 +56,80 @@ export function benchRows(report: BenchmarkReport): BenchRow[] {
 }
 
 /** The JSON document of `npm run bench -- --json`: the report as measured, plus the ratio rows. */
-export function benchJson(report: BenchmarkReport): BenchmarkReport & { rows: BenchRow[] } {
-  return { ...report, rows: benchRows(report) };
+export function benchJson(
+  report: BenchmarkReport,
+): BenchmarkReport & { rows: BenchRow[]; presetRows?: PresetRow[] } {
+  return {
+    ...report,
+    rows: benchRows(report),
+    ...(report.presets ? { presetRows: presetRows(report) } : {}),
+  };
+}
+
+/** One preset's plain training step on one backend configuration (a CPU-scale preset on wasm). */
+export interface PresetRow {
+  preset: string;
+  network: string;
+  widthMultiplier: number;
+  normalization: string;
+  batchSize: number;
+  backend: string;
+  /** CPU threads the backend computed with (wasm), when known. */
+  threads?: number;
+  msPerStep: number;
+  imagesPerSec: number;
+  gflops: number;
+}
+
+export function presetRows(report: BenchmarkReport): PresetRow[] {
+  const rows: PresetRow[] = [];
+  for (const b of report.presets ?? []) {
+    const ran = b.info?.details.threadsCount;
+    const threads = typeof ran === 'number' ? ran : b.threads;
+    for (const r of b.results) {
+      rows.push({
+        preset: r.preset ?? r.network,
+        network: r.network,
+        widthMultiplier: r.widthMultiplier ?? 1,
+        normalization: r.normalization,
+        batchSize: r.batchSize,
+        backend: b.backend,
+        ...(threads !== undefined ? { threads } : {}),
+        msPerStep: r.msPerStep,
+        imagesPerSec: r.imagesPerSec,
+        gflops: r.gflops,
+      });
+    }
+  }
+  return rows;
+}
+
+/**
+ * The presets' table: each preset's model at its batch size, plain training steps (no probes), per
+ * thread count; GFLOP/s counts forward + backward as 3x the built network's forward FLOPs.
+ */
+export function formatPresetReport(report: BenchmarkReport): string {
+  if (!report.presets) return '';
+  const rows = presetRows(report).map((r) => [
+    r.preset,
+    `${r.network}, width ${r.widthMultiplier}, ${r.normalization === 'none' ? 'no' : r.normalization} norm`,
+    String(r.batchSize),
+    r.threads !== undefined ? String(r.threads) : '-',
+    r.msPerStep.toFixed(0),
+    r.imagesPerSec.toFixed(1),
+    r.gflops.toFixed(1),
+  ]);
+  const backends = [...new Set(report.presets.map((b) => b.backend))].join(', ');
+  const failures = report.presets
+    .filter((b) => b.error)
+    .map((b) => `${b.backend}${b.threads !== undefined ? ` x${b.threads}` : ''} failed: ${b.error}\n`)
+    .join('');
+  return (
+    `\nCPU-scale presets' training on ${backends}: each preset's model and batch, plain steps without ` +
+    `probes, random 32x32x3 inputs, plain SGD\n` +
+    formatTable(['PRESET', 'MODEL', 'BATCH', 'THREADS', 'MS/STEP', 'IMG/S', 'GFLOP/S'], rows) +
+    failures
+  );
 }
 
 export function formatBenchReport(report: BenchmarkReport): string {
@@ -104,6 +176,7 @@ export function formatBenchReport(report: BenchmarkReport): string {
       rows,
     ) +
     peerNote +
+    formatPresetReport(report) +
     formatProbeOverhead(report)
   );
 }

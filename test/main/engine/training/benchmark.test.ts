@@ -1,10 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { modelSchema } from '../../../../src/shared/config';
+import { experimentSchema, modelSchema } from '../../../../src/shared/config';
+import { findPreset } from '../../../../src/shared/presets';
 import { buildNetwork } from '../../../../src/main/engine/models/network';
 import type { BenchSpec } from '../../../../src/shared/bench';
-import { benchmarkProbeOverhead, benchmarkTraining } from '../../../../src/main/engine/training/benchmark';
+import {
+  benchModel,
+  benchmarkProbeOverhead,
+  benchmarkTraining,
+} from '../../../../src/main/engine/training/benchmark';
 import { setupWasmBackend } from '../../../../src/main/engine/backends/wasm';
 
 beforeAll(async () => {
@@ -50,6 +55,72 @@ describe('benchmarkTraining', () => {
     const conv = 32 * 32 * 3 * 16 * 9 + 16 * 16 * 16 * 32 * 9 + 8 * 8 * 32 * 64 * 9;
     expect(net.flopsPerExample()).toBe(2 * conv + 2 * 64 * 4 * 4 * 10);
   });
+});
+
+describe('benchmarkTraining of a preset', () => {
+  const presetModel = (name: string) => {
+    const preset = findPreset(name);
+    if (!preset) throw new Error(`no preset ${name}`);
+    return experimentSchema.parse(preset.config).model;
+  };
+  const cpuBn: BenchSpec = {
+    preset: 'vgg16-bn-cpu',
+    network: 'vgg16',
+    normalization: 'batch',
+    widthMultiplier: 0.25,
+    // Batch 1 on the cpu backend: one step of VGG16 at width 1/4 takes about 2 s there.
+    batchSize: 1,
+    warmupSteps: 0,
+    timedSteps: 1,
+  };
+
+  it("builds exactly the preset's model config", () => {
+    const model = presetModel('vgg16-bn-cpu');
+    expect(model).toMatchObject({ network: 'vgg16', widthMultiplier: 0.25, normalization: 'batch' });
+    expect(benchModel(cpuBn)).toEqual(model);
+    expect(benchModel({ ...cpuBn, preset: 'vgg16-plain-cpu', normalization: 'none' })).toEqual(
+      presetModel('vgg16-plain-cpu'),
+    );
+  });
+
+  it('builds a network at the width asked for without a preset, at width 1 when none is', () => {
+    const base = {
+      network: 'vgg16',
+      normalization: 'none',
+      batchSize: 1,
+      warmupSteps: 0,
+      timedSteps: 1,
+    } as const;
+    expect(benchModel({ ...base, widthMultiplier: 0.25 })).toMatchObject({ widthMultiplier: 0.25 });
+    expect(benchModel(base)).toMatchObject({ widthMultiplier: 1 });
+  });
+
+  it('refuses a spec that does not say what the preset builds, and an unknown preset', () => {
+    expect(() => benchModel({ ...cpuBn, normalization: 'none' })).toThrow(
+      'the spec says vgg16 at width 0.25 with normalization none, but preset vgg16-bn-cpu is vgg16 at width 0.25 with batch',
+    );
+    expect(() => benchModel({ ...cpuBn, widthMultiplier: undefined })).toThrow(/at width 1 with/);
+    expect(() => benchModel({ ...cpuBn, preset: 'vgg16-nope' })).toThrow('no preset vgg16-nope');
+    expect(() =>
+      benchModel({ ...cpuBn, preset: 'dln25-bn', network: 'dln25', widthMultiplier: undefined }),
+    ).toThrow('dln25-bn is not a CIFAR-10 preset');
+  });
+
+  it("times steps of the preset's network, its FLOPs in the GFLOP/s, leaking no tensors", async () => {
+    const before = tf.memory().numTensors;
+    const r = await benchmarkTraining(cpuBn);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r).toMatchObject(cpuBn);
+    expect(r.imagesPerSec).toBeCloseTo(1000 / r.msPerStep, 9);
+    const quarter = buildNetwork(presetModel('vgg16-bn-cpu'), { inputShape: [32, 32, 3], outputSize: 10 });
+    const full = buildNetwork(modelSchema.parse({ network: 'vgg16', normalization: 'batch' }), {
+      inputShape: [32, 32, 3],
+      outputSize: 10,
+    });
+    // Width 1/4 has about 1/16 of the full width's conv FLOPs: the figure tells the two apart.
+    expect(quarter.flopsPerExample()).toBeLessThan(full.flopsPerExample() / 10);
+    expect(r.gflops).toBeCloseTo((3 * quarter.flopsPerExample()) / r.msPerStep / 1e6, 9);
+  }, 60_000);
 });
 
 describe('benchmarkProbeOverhead', () => {

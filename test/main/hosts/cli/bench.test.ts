@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchMain } from '../../../../src/main/hosts/cli/bench';
+import { benchMain, parseBenchOptions, trainingRequest } from '../../../../src/main/hosts/cli/bench';
 
 // Everything else off: a mistyped per-op option must fail before anything is measured.
 const OFF = ['--no-training', '--no-app', '--no-store', '--no-export'];
@@ -24,5 +24,27 @@ describe('benchMain per-op options', () => {
     await expect(benchMain([...OFF, '--op-reps', '0'])).rejects.toThrow(
       '--op-reps takes a positive whole number, not "0"',
     );
+  });
+});
+
+describe('the CPU-scale presets in the training request', () => {
+  it('measures vgg16-plain-cpu and vgg16-bn-cpu by default, next to vgg-mini', () => {
+    const req = trainingRequest(parseBenchOptions(['--wasm-threads', '2,1']), ['wasm']);
+    expect(req.presets).toEqual(['vgg16-plain-cpu', 'vgg16-bn-cpu']);
+    expect(req).toMatchObject({
+      backends: ['wasm'],
+      normalizations: ['none', 'batch'],
+      batchSize: 128,
+      wasmThreads: [2, 1],
+    });
+  });
+
+  it('leaves them out with --no-presets, and only them', () => {
+    const opts = parseBenchOptions(['--no-presets']);
+    const req = trainingRequest(opts, undefined);
+    expect(req).not.toHaveProperty('presets');
+    const withPresets = trainingRequest(parseBenchOptions([]), undefined);
+    delete withPresets.presets;
+    expect(req).toEqual(withPresets);
   });
 });

@@ -5,10 +5,12 @@ import {
   benchRows,
   formatBenchReport,
   formatOpReport,
+  formatPresetReport,
   formatProbeOverhead,
   opBenchJson,
   opRows,
   opTotals,
+  presetRows,
 } from '../../../../src/main/hosts/cli/benchReport';
 
 const result = (normalization: 'none' | 'batch', imagesPerSec: number) => ({
@@ -123,6 +125,86 @@ describe('benchJson', () => {
     expect(doc.torch.figures).toHaveLength(4);
     expect(doc.backends).toHaveLength(4);
     expect(doc.rows[0]).toMatchObject({ backend: 'wasm', threads: 2, vsPyTorch1Thread: 0.5 });
+  });
+});
+
+const presetResult = (preset: string, normalization: 'none' | 'batch', imagesPerSec: number) => ({
+  preset,
+  network: 'vgg16' as const,
+  normalization,
+  widthMultiplier: 0.25,
+  batchSize: 128,
+  warmupSteps: 2,
+  timedSteps: 5,
+  msPerStep: 128_000 / imagesPerSec,
+  imagesPerSec,
+  gflops: imagesPerSec / 2,
+});
+
+const withPresets: BenchmarkReport = {
+  ...report,
+  presets: [
+    {
+      backend: 'wasm',
+      threads: 4,
+      // Asked for 4, ran 2: the row says 2.
+      info: wasmInfo(2),
+      results: [presetResult('vgg16-plain-cpu', 'none', 32), presetResult('vgg16-bn-cpu', 'batch', 25.6)],
+      probeResults: [],
+    },
+    { backend: 'wasm', threads: 1, results: [], probeResults: [], error: 'out of memory' },
+  ],
+};
+
+describe('presetRows', () => {
+  it('gives each preset on each thread count, with the thread count the backend ran', () => {
+    expect(presetRows(withPresets)).toEqual([
+      {
+        preset: 'vgg16-plain-cpu',
+        network: 'vgg16',
+        widthMultiplier: 0.25,
+        normalization: 'none',
+        batchSize: 128,
+        backend: 'wasm',
+        threads: 2,
+        msPerStep: 4000,
+        imagesPerSec: 32,
+        gflops: 16,
+      },
+      expect.objectContaining({ preset: 'vgg16-bn-cpu', threads: 2, msPerStep: 5000, imagesPerSec: 25.6 }),
+    ]);
+    expect(presetRows(report)).toEqual([]);
+  });
+});
+
+describe('formatPresetReport', () => {
+  it("prints each preset's model, batch, threads, ms/step, img/s and GFLOP/s, and the failures", () => {
+    const text = formatPresetReport(withPresets);
+    expect(text).toMatch(/CPU-scale presets' training on wasm/);
+    expect(text).toMatch(/^PRESET +MODEL +BATCH +THREADS +MS\/STEP +IMG\/S +GFLOP\/S$/m);
+    expect(text).toMatch(/^vgg16-plain-cpu +vgg16, width 0\.25, no norm +128 +2 +4000 +32\.0 +16\.0$/m);
+    expect(text).toMatch(/^vgg16-bn-cpu +vgg16, width 0\.25, batch norm +128 +2 +5000 +25\.6 +12\.8$/m);
+    expect(text).toMatch(/^wasm x1 failed: out of memory$/m);
+  });
+
+  it('prints nothing when no preset was measured, and follows the vgg-mini table when some were', () => {
+    expect(formatPresetReport(report)).toBe('');
+    expect(formatBenchReport(report)).not.toMatch(/presets/);
+    const text = formatBenchReport(withPresets);
+    expect(text.indexOf('vgg16-bn-cpu')).toBeGreaterThan(text.indexOf('pytorch 2.1 x2'));
+  });
+});
+
+describe('benchJson with presets', () => {
+  it('adds the preset rows next to the vgg-mini rows, which stay as they are', () => {
+    const doc = JSON.parse(JSON.stringify(benchJson(withPresets))) as ReturnType<typeof benchJson>;
+    expect(doc.rows).toEqual(JSON.parse(JSON.stringify(benchRows(report))));
+    expect(doc.presets).toHaveLength(2);
+    expect(doc.presetRows?.map((r) => [r.preset, r.threads, r.imagesPerSec])).toEqual([
+      ['vgg16-plain-cpu', 2, 32],
+      ['vgg16-bn-cpu', 2, 25.6],
+    ]);
+    expect(Object.keys(benchJson(report))).not.toContain('presetRows');
   });
 });
 
