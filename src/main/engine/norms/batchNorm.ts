@@ -26,6 +26,31 @@ export function elementsPerUnit(y: tf.Tensor): number {
 }
 
 /**
+ * Fused kernels a backend may register for batchNormTrain (the wasm backend does:
+ * backends/wasm/batchNorm.ts); where the active backend has them, batchNormTrain runs them instead of
+ * its ops, with the same statistics and the same gradient formula.
+ *
+ * BATCH_NORM_FORWARD: inputs {x [..., C], gamma [C], beta [C]}, attrs {epsilon};
+ *   outputs [z (x's shape), mu_B [C], sigma^2_B [C] (biased), s = 1/sqrt(sigma^2_B + eps) [C]].
+ * BATCH_NORM_BACKWARD: inputs {dz (x's shape), x, mean: mu_B, invStd: s, gamma};
+ *   outputs [dL/dy, dL/dgamma, dL/dbeta].
+ */
+export const BATCH_NORM_FORWARD = 'NormLabBatchNormForward';
+export const BATCH_NORM_BACKWARD = 'NormLabBatchNormBackward';
+
+/** Whether the active backend runs batch norm's fused kernels for `y`. */
+function fusedKernelsFor(y: tf.Tensor): boolean {
+  const backend = tf.getBackend();
+  return (
+    y.rank >= 2 &&
+    y.size > 0 &&
+    y.dtype === 'float32' &&
+    tf.getKernel(BATCH_NORM_FORWARD, backend) != null &&
+    tf.getKernel(BATCH_NORM_BACKWARD, backend) != null
+  );
+}
+
+/**
  * Train mode: normalize with the batch's mu_B and biased sigma^2_B (gradients flow through both).
  *
  * Forward and backward are written out (tf.customGrad) instead of left to autodiff, which would
@@ -37,23 +62,50 @@ export function elementsPerUnit(y: tf.Tensor): number {
  *             = a g + b y + c,   a = gamma s,  b = -a s dL/dgamma / m,  c = -a dL/dbeta / m - b mu_B,
  *
  * i.e. two reductions and one per-unit affine combination of g and y (gradCheck tests compare it with
- * finite differences).
+ * finite differences). A backend with the fused kernels (BATCH_NORM_FORWARD) computes the same in
+ * two reading passes and one writing pass each way; the tape, the statistics and the saved tensors
+ * are the same either way.
  */
 export function batchNormTrain(y: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): NormOutput {
   const axes = unitAxes(y);
   const m = elementsPerUnit(y);
+  const fused = fusedKernelsFor(y);
   let stats: NormStats | undefined;
-  const forward = (x: tf.Tensor, g1: tf.Tensor, b1: tf.Tensor, save: tf.GradSaveFunc) => {
-    // Sums, not tf.moments: wasm's Mean over the leading axes is a slow scalar loop, while Sum runs on
-    // NormLab's fast path (backends/wasm/sum.ts). Two-pass variance, as moments computes it.
-    const mean = tf.div(tf.sum(x, axes), m);
-    const variance = tf.div(tf.sum(tf.square(tf.sub(x, mean)), axes), m);
+  const keepStats = (mean: tf.Tensor, variance: tf.Tensor): void => {
     // Ops inside a custom gradient are not on the tape; the statistics leave through `stats`.
     stats = {
       mean: tf.keep(mean) as tf.Tensor1D,
       scale: tf.keep(variance) as tf.Tensor1D,
       unbiasFactor: m > 1 ? m / (m - 1) : 1,
     };
+  };
+  const fusedForward = (x: tf.Tensor, g1: tf.Tensor, b1: tf.Tensor, save: tf.GradSaveFunc) => {
+    const [z, mean, variance, s] = tf
+      .engine()
+      .runKernel(BATCH_NORM_FORWARD, { x, gamma: g1, beta: b1 }, { epsilon: eps }) as tf.Tensor[] as [
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+      tf.Tensor,
+    ];
+    keepStats(mean, variance);
+    save([x, mean, s, g1]);
+    return {
+      value: z,
+      gradFunc: (dz: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, mu, inv, gam] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+        return tf
+          .engine()
+          .runKernel(BATCH_NORM_BACKWARD, { dz, x: xs, mean: mu, invStd: inv, gamma: gam }) as tf.Tensor[];
+      },
+    };
+  };
+  const forward = (x: tf.Tensor, g1: tf.Tensor, b1: tf.Tensor, save: tf.GradSaveFunc) => {
+    // Sums, not tf.moments: wasm's Mean over the leading axes is a slow scalar loop, while Sum runs on
+    // NormLab's fast path (backends/wasm/sum.ts). Two-pass variance, as moments computes it.
+    const mean = tf.div(tf.sum(x, axes), m);
+    const variance = tf.div(tf.sum(tf.square(tf.sub(x, mean)), axes), m);
+    keepStats(mean, variance);
     const s = tf.rsqrt(tf.add(variance, eps));
     save([x, mean, s, g1]);
     // z = gamma s (y - mu) + beta as one per-unit affine map y * k + o (two broadcast ops; wasm's
@@ -73,11 +125,9 @@ export function batchNormTrain(y: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, 
       },
     };
   };
-  const out = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad<tf.Tensor>>[0])(
-    y,
-    gamma,
-    beta,
-  );
+  const out = tf.customGrad(
+    (fused ? fusedForward : forward) as unknown as Parameters<typeof tf.customGrad<tf.Tensor>>[0],
+  )(y, gamma, beta);
   return { out, stats: stats as NormStats };
 }
 

@@ -4,11 +4,15 @@
  * Conv2DBackpropInput and BatchMatMul (scalar C++ loops there), each re-expressed on the backend's
  * own fast XNNPACK kernels; and, where a training step spent its time next: MaxPoolGrad, Sum over
  * leading axes (bias gradients), Identity (the tape's clones) and the Relu gradient. Conv2D keeps
- * the backend's kernel behind a check of a tfjs sizing bug (conv2D.ts).
+ * the backend's kernel behind a check of a tfjs sizing bug (conv2D.ts). Batch norm's fused training
+ * kernels (norms/batchNorm.ts's BATCH_NORM_FORWARD and BATCH_NORM_BACKWARD) are new kernels, which
+ * batchNormTrain runs wherever they are registered.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
+import { BATCH_NORM_BACKWARD, BATCH_NORM_FORWARD } from '../../norms/batchNorm';
 import { batchMatMul } from './batchMatMul';
+import { batchNormBackward, batchNormForward } from './batchNorm';
 import { conv2D } from './conv2D';
 import { conv2DBackpropFilter } from './conv2DBackpropFilter';
 import { conv2DBackpropInput } from './conv2DBackpropInput';
@@ -40,6 +44,8 @@ const REPLACEMENTS: Record<string, Replacement> = {
   [tf.MaxPoolGrad]: () => asKernelFunc(maxPoolGrad),
   [tf.Sum]: (original) => asKernelFunc((args: SumArgs) => sum(args, original)),
   [tf.Identity]: (original) => asKernelFunc((args: IdentityArgs) => identity(args, original)),
+  [BATCH_NORM_FORWARD]: () => asKernelFunc(batchNormForward),
+  [BATCH_NORM_BACKWARD]: () => asKernelFunc(batchNormBackward),
 };
 
 /**
@@ -72,6 +78,6 @@ export function wasmTrainingKernelsRegistered(): boolean {
   );
 }
 
-function asKernelFunc<A>(f: (args: A) => tf.TensorInfo): tf.KernelFunc {
+function asKernelFunc<A>(f: (args: A) => tf.TensorInfo | tf.TensorInfo[]): tf.KernelFunc {
   return f as unknown as tf.KernelFunc;
 }

@@ -1,11 +1,30 @@
 /**
  * Sum for the wasm backend when it reduces leading axes (the bias gradient sum_{n,i,j} dy[n,i,j,c]
- * of every conv and dense layer): one pass over the rows, accumulating in float64. tfjs 4.22's
- * kernel first transposes the reduced axes innermost, a strided copy far slower than the sum
- * itself. Any other reduction goes to the original kernel.
+ * of every conv and dense layer): NormLab's SIMD kernel (native/sum.c) on the backend's heap and
+ * threads, one pass over the rows accumulating in float64. tfjs 4.22's kernel first transposes the
+ * reduced axes innermost, a strided copy far slower than the sum itself. Any other reduction goes to
+ * the original kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapOffset, NativeKernels } from './native/nativeKernels';
+import { sumWasm } from './native/sumWasm';
+
+/**
+ * Rows per block of the threaded reduction (each block's column sums are kept in float64, then the
+ * blocks are added in order): about 64 KiB of x per block, 16 to 256 rows. Depends on the column
+ * count alone, never on the thread count (the sums' bits must not).
+ */
+let planBlockRows: (cols: number) => number = defaultBlockRows;
+
+/** Replaces the block rule (for tests of the block edges); `undefined` restores the default. */
+export function setSumBlockRows(rule: ((cols: number) => number) | undefined): void {
+  planBlockRows = rule ?? defaultBlockRows;
+}
+
+function defaultBlockRows(cols: number): number {
+  return Math.min(256, Math.max(16, Math.floor(16384 / cols)));
+}
 
 export function sum(
   args: { inputs: tf.NamedTensorInfoMap; backend: BackendWasm; attrs: tf.SumAttrs },
@@ -25,24 +44,21 @@ export function sum(
   const cols = tf.util.sizeFromShape(rest);
   const outShape = attrs.keepDims ? [...axes.map(() => 1), ...rest] : rest;
   const out = backend.makeOutput(outShape, 'float32');
-  const v = backend.typedArrayFromHeap(x) as Float32Array;
-  const acc = new Float64Array(cols);
-  // Four rows per sweep: a quarter of the loads and stores of the accumulator row.
-  let r = 0;
-  for (let base = 0; r + 4 <= rows; r += 4, base += 4 * cols) {
-    for (let c = 0; c < cols; c++) {
-      const i = base + c;
-      acc[c] =
-        (acc[c] as number) +
-        (v[i] as number) +
-        (v[i + cols] as number) +
-        (v[i + 2 * cols] as number) +
-        (v[i + 3 * cols] as number);
-    }
+  if (cols === 0) return out;
+  const blockRows = Math.max(1, Math.floor(planBlockRows(cols)));
+  const blocks = Math.ceil(rows / blockRows);
+  // float64 partials [blocks][cols]: two floats each.
+  const scratch = backend.makeOutput([Math.max(1, 2 * blocks * cols)], 'float32');
+  const kernels = NativeKernels.for(backend);
+  const part = heapOffset(backend, scratch);
+  try {
+    kernels.run(sumWasm, 'column_block_sums', [heapOffset(backend, x), rows, cols, blockRows, part]);
+    kernels.run(sumWasm, 'column_total', [part, blocks, cols, heapOffset(backend, out)]);
+  } catch (e) {
+    backend.disposeData(out.dataId);
+    throw e;
+  } finally {
+    backend.disposeData(scratch.dataId);
   }
-  for (let base = r * cols; r < rows; r++, base += cols) {
-    for (let c = 0; c < cols; c++) acc[c] = (acc[c] as number) + (v[base + c] as number);
-  }
-  (backend.typedArrayFromHeap(out) as Float32Array).set(acc);
   return out;
 }
