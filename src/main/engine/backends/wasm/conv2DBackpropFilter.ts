@@ -18,9 +18,11 @@ import { heapOffset, NativeKernels } from './native/nativeKernels';
 
 /**
  * Pixels per block of the reduction (Kc): B's packed block is Kc x Co floats, kept in L2 while every
- * 4-row panel of x's im2col streams past it. Measured (npm run bench's per-op table and
- * opBenchmark's filter-gradient sweep, vgg-mini and VGG16 shapes, 1 and 2 threads): see
- * defaultBlock.
+ * 4-row panel of x's im2col streams past it. Measured at batch 128 on 1 thread (AMD EPYC, 1 MiB L2
+ * per core), Kc = 128, 256, 512 and 1024 ran within 4% of each other on every vgg-mini and VGG16
+ * (width 1/4 and full) layer but two: VGG16's 4x4x512 layer, where 512 and 1024 fell to 47 GFLOP/s
+ * (B's block, 1-2 MiB, no longer fits), and its 2x2x512 layer (K = 512 pixels in all), noisy between
+ * 30 and 52. 256 is the default: 55-61 GFLOP/s on vgg-mini's layers 2-4, 52-59 on VGG16's.
  */
 let planBlock: (g: ConvGeometry) => number = defaultBlock;
 

@@ -18,7 +18,7 @@ import { conv2DBackpropFilter } from './conv2DBackpropFilter';
 import { conv2DBackpropInput } from './conv2DBackpropInput';
 import { identity } from './identity';
 import { maxPoolGrad } from './maxPoolGrad';
-import { reluGradConfig } from './reluGrad';
+import { RELU_GRAD, reluGrad, reluGradConfig, reluGradGradConfig } from './reluGrad';
 import { sum } from './sum';
 
 /** Marks our kernel functions, so that a second registration (even from another copy of this module) is a no-op. */
@@ -44,6 +44,7 @@ const REPLACEMENTS: Record<string, Replacement> = {
   [tf.MaxPoolGrad]: () => asKernelFunc(maxPoolGrad),
   [tf.Sum]: (original) => asKernelFunc((args: SumArgs) => sum(args, original)),
   [tf.Identity]: (original) => asKernelFunc((args: IdentityArgs) => identity(args, original)),
+  [RELU_GRAD]: () => asKernelFunc(reluGrad),
   [BATCH_NORM_FORWARD]: () => asKernelFunc(batchNormForward),
   [BATCH_NORM_BACKWARD]: () => asKernelFunc(batchNormBackward),
 };
@@ -54,6 +55,7 @@ const REPLACEMENTS: Record<string, Replacement> = {
  */
 export function registerWasmTrainingKernels(): void {
   if (tf.getGradient(tf.Relu) !== reluGradConfig) tf.registerGradient(reluGradConfig);
+  if (tf.getGradient(RELU_GRAD) !== reluGradGradConfig) tf.registerGradient(reluGradGradConfig);
   for (const [kernelName, make] of Object.entries(REPLACEMENTS)) {
     const original = tf.getKernel(kernelName, 'wasm');
     if ((original?.kernelFunc as MarkedKernelFunc | undefined)?.[MARK]) continue;
