@@ -29,9 +29,16 @@ const OP = 1;
 const PENDING = 2;
 const FAILED = 3;
 const ARGC = 4;
+/** Worker threads that have reached their loop. */
+const READY = 5;
 const ARGS = 8;
 const MAX_ARGS = 56;
 const CONTROL_INTS = ARGS + MAX_ARGS;
+/**
+ * How long the first call waits for the worker threads to start. A worker starts in well under a
+ * second; one that has not after this long never will (the error says what to do instead).
+ */
+const START_TIMEOUT_MS = 60_000;
 /** OP values other than a kernel index. */
 const OP_LOAD = -2;
 const OP_EXIT = -1;
@@ -47,8 +54,16 @@ const { control, port, memory, index, threads } = workerData;
 const c = new Int32Array(control);
 const kernels = [];
 let seen = 0;
+Atomics.add(c, ${READY}, 1);
+Atomics.notify(c, ${READY});
 for (;;) {
-  Atomics.wait(c, ${GENERATION}, seen);
+  // Wait until the generation changes: a wake alone does not mean new work. The caller adds to the
+  // generation, then notifies; when it is descheduled in between, this thread can see the new
+  // generation without waiting, run it, come back here and only then receive that notify. Running
+  // again on it would count this thread done twice (PENDING -1: the next call waits forever).
+  for (let g = Atomics.load(c, ${GENERATION}); g === seen; g = Atomics.load(c, ${GENERATION})) {
+    Atomics.wait(c, ${GENERATION}, seen);
+  }
   seen = Atomics.load(c, ${GENERATION});
   const op = c[${OP}];
   if (op === ${OP_EXIT}) break;
@@ -81,6 +96,7 @@ export class NativeKernels {
   private readonly workers: Worker[] = [];
   private readonly ports: MessagePort[] = [];
   private readonly control: Int32Array;
+  private started = false;
 
   private constructor(
     private readonly memory: WebAssembly.Memory,
@@ -91,6 +107,9 @@ export class NativeKernels {
       const { port1, port2 } = new MessageChannel();
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
+        // The loop is plain CommonJS: none of the parent's options (a module loader such as
+        // --import tsx when NormLab runs from source would only slow every pool's start).
+        execArgv: [],
         workerData: { control: this.control.buffer, port: port2, memory, index, threads },
         transferList: [port2],
       });
@@ -168,8 +187,27 @@ export class NativeKernels {
     return loaded;
   }
 
+  /** Waits (once) until every worker thread runs its loop, or throws after START_TIMEOUT_MS. */
+  private awaitStart(): void {
+    if (this.started) return;
+    const c = this.control;
+    const deadline = Date.now() + START_TIMEOUT_MS;
+    for (let ready = Atomics.load(c, READY); ready < this.workers.length; ready = Atomics.load(c, READY)) {
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(c, READY, ready, left) === 'timed-out') {
+        throw new Error(
+          `NormLab's native wasm kernels could not start their ${this.workers.length} worker thread(s) ` +
+            `(${ready} started within ${START_TIMEOUT_MS / 1000} s); train with one wasm thread ` +
+            `(--threads 1, or "wasm threads" 1 where the experiment picks its backend) and report this`,
+        );
+      }
+    }
+    this.started = true;
+  }
+
   /** Wakes the workers for `op`, runs `own` here, then waits for the workers. */
   private dispatch(op: number, own: () => void): void {
+    this.awaitStart();
     const c = this.control;
     c[OP] = op;
     c[FAILED] = 0;
@@ -187,6 +225,11 @@ export class NativeKernels {
     }
     if (error !== undefined) throw error;
     if (c[FAILED] !== 0) throw new Error('a native wasm kernel failed on a worker thread');
+  }
+
+  /** The control block, for tests that play the scheduler (late and spurious notifies). */
+  get controlBlockForTests(): Int32Array {
+    return this.control;
   }
 
   /** Stops the worker threads (the pool is unusable afterwards). */

@@ -16,7 +16,10 @@ async function backendWith(threads: number): Promise<BackendWasm> {
 
 /** dW of a 3x3 'same' convolution through the native kernel directly, on `threads` threads. */
 async function filterGrad(threads: number, kc: number): Promise<Float32Array> {
-  const backend = await backendWith(threads);
+  return filterGradOn(await backendWith(threads), threads, kc);
+}
+
+function filterGradOn(backend: BackendWasm, threads: number, kc: number): Float32Array {
   const kernels = NativeKernels.for(backend);
   expect(kernels.threads).toBe(threads);
   const [n, h, w, ci, co] = [3, 9, 7, 8, 20];
@@ -91,5 +94,24 @@ describe('native wasm kernels', () => {
     expect(stop.length).toBe(2);
     tf.removeBackend('wasm');
     expect(stop.length).toBe(0);
+  });
+});
+
+describe('the native kernels thread pool', () => {
+  it('runs each call once on every worker, also when a notify arrives late or for nothing', async () => {
+    const reference = await filterGrad(1, 16);
+    const backend = await backendWith(2);
+    const kernels = NativeKernels.for(backend);
+    const c = kernels.controlBlockForTests;
+    const pending = 2;
+    for (let round = 0; round < 5; round++) {
+      expect(filterGradOn(backend, 2, 16), `round ${round}`).toEqual(reference);
+      // What a caller descheduled between adding to the generation and notifying does: the
+      // worker has already run this generation and waits for the next one when the notify comes.
+      // It must go back to waiting, not run the call again and count itself done twice.
+      Atomics.notify(c, 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(Atomics.load(c, pending), `round ${round}`).toBe(0);
+    }
   });
 });
