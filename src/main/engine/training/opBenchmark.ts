@@ -160,13 +160,17 @@ async function medianMs(run: () => Outputs, warmup: number, reps: number): Promi
   return median(times);
 }
 
+/** Backends whose kernels have finished computing when they return (tfjs runs them synchronously). */
+const SYNCHRONOUS_BACKENDS = new Set(['wasm', 'cpu']);
+
 /**
- * Waits until every output is computed by reading back its first element: on an asynchronous
- * backend (webgpu) that waits for the queue; on wasm and cpu, whose kernels return done, it costs
- * microseconds, where reading a whole activation (up to 32 MB at batch 128) would add milliseconds
- * the kernel did not spend.
+ * Waits until every output is computed. On wasm and cpu a kernel returns done, so nothing is read:
+ * even one element through tf.slice costs wasm's Slice 12-17 ms on a 32 MB activation, time the
+ * kernel did not spend. On an asynchronous backend (webgpu) it reads back each output's first
+ * element, which waits for the queue.
  */
-async function settle(out: Outputs): Promise<void> {
+export async function settle(out: Outputs): Promise<void> {
+  if (SYNCHRONOUS_BACKENDS.has(tf.getBackend())) return;
   for (const t of Array.isArray(out) ? out : [out]) {
     const first = tf.tidy(() => tf.slice(tf.reshape(t, [-1]), 0, 1));
     await first.data();

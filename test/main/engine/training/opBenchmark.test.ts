@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convFlops, type OpLayer, type OpTiming } from '../../../../src/shared/bench';
-import { benchmarkOps, median } from '../../../../src/main/engine/training/opBenchmark';
+import { benchmarkOps, median, settle } from '../../../../src/main/engine/training/opBenchmark';
 import { setupWasmBackend } from '../../../../src/main/engine/backends/wasm';
 
 /** Two tiny 3x3 'same' convs, the first followed by a 2x2 pool: every op kind, a few ms in all. */
@@ -93,6 +93,16 @@ describe('benchmarkOps on wasm (the registered training kernels)', () => {
     const r = await benchmarkOps(SPEC, LAYERS);
     expect(tf.memory().numTensors).toBe(before);
     expectSaneTimings(r.timings);
+  });
+
+  it('waits for nothing on a synchronous backend: no Slice of the output inside the timing', async () => {
+    for (const backend of ['wasm', 'cpu']) {
+      await tf.setBackend(backend);
+      const y = tf.ones([128, 64]);
+      const profile = await tf.profile(() => settle([y, y]));
+      expect(profile.kernelNames, backend).toEqual([]);
+      y.dispose();
+    }
   });
 });
 
