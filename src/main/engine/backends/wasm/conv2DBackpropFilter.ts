@@ -59,7 +59,11 @@ export function conv2DBackpropFilter(args: {
   const kernels = NativeKernels.for(backend);
   const kc = Math.max(1, Math.floor(planBlock(g)));
   const npad = Math.ceil(g.outChannels / 8) * 8;
-  const perThread = kc * (npad + 4) + 32;
+  // A's rows: a [kc][4] panel, or with Ci not a multiple of 4 the thread's whole im2col block, rows
+  // of m + 3 floats rounded up to 4 (filterGrad.c, pack_taps).
+  const m = rows.k * cols.k * g.inChannels;
+  const lda = g.inChannels % 4 === 0 ? 4 : Math.ceil((m + 3) / 4) * 4;
+  const perThread = kc * (npad + lda) + 32;
   const scratch = backend.makeOutput([kernels.threads * perThread], 'float32');
   try {
     kernels.run(filterGradWasm, 'filter_grad', [

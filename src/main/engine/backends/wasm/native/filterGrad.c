@@ -6,8 +6,9 @@
  * (x read as 0 outside its bounds), computed as one GEMM C = A^T B with
  *   M = k_h k_w Ci rows t = (a, b, ci)  (dW flattened is C[M][Co]),
  *   K = N Ho Wo rows p = (n, i, j),      B[p][co] = dy (as stored),
- *   A[p][t] = the im2col of x, never built: each K block's panel of 4 rows of A^T is packed
- *   straight from x.
+ *   A[p][t] = the im2col of x, never built whole: each K block's panel of 4 rows of A^T is packed
+ *   straight from x (with Ci not a multiple of 4, the block's rows of all the thread's panels at
+ *   once, a tap at a time: pack_taps).
  * Goto-style blocking: per block of Kc pixels, B's block is packed into 8-column panels
  * [Co/8][Kc][8] (Kc Co floats: within L2 for Kc = 256, Co = 512), then for each 4-row panel of A^T
  * (packed [Kc][4], in L1) a 4x8 micro-kernel accumulates the block's partial product in 8 SIMD
@@ -37,68 +38,77 @@ static void pack_b(const float* dy, int co, int npad, int k0, int kc, float* bp)
 }
 
 /*
- * A^T's panel of rows t0 .. t0 + 3 for pixels k0 .. k0 + kc, as [kc][4]. Rows past M are zero.
- * When Ci is a multiple of 4 the four rows are four consecutive channels of one tap: one 16-byte
- * load per pixel; otherwise each row has its own tap.
+ * Ci a multiple of 4: A^T's panel of rows t0 .. t0 + 3 for pixels k0 .. k0 + kc, as [kc][4]. The
+ * four rows are four consecutive channels of one tap: one 16-byte load per pixel.
  */
 static void pack_a(const float* x, int h, int w, int ci, int ho, int wo, int kw, int sh, int sw, int pt,
-                   int pl, int m, int t0, int k0, int kc, float* ap) {
+                   int pl, int t0, int k0, int kc, float* ap) {
   /* (n, i, j) of pixel k0. */
   int j = k0 % wo;
   int i = (k0 / wo) % ho;
   int n = k0 / (wo * ho);
-  if (ci % 4 == 0) {
-    int c0 = t0 % ci;
-    int tap = t0 / ci;
-    int a = tap / kw;
-    int b = tap % kw;
-    for (int k = 0; k < kc; k++, ap += MR) {
-      int row = i * sh + a - pt;
-      int col = j * sw + b - pl;
-      if (row >= 0 && row < h && col >= 0 && col < w) {
-        wasm_v128_store(ap, wasm_v128_load(x + ((n * h + row) * w + col) * ci + c0));
-      } else {
-        wasm_v128_store(ap, wasm_f32x4_splat(0.0f));
-      }
-      if (++j == wo) {
-        j = 0;
-        if (++i == ho) {
-          i = 0;
-          n++;
-        }
+  int c0 = t0 % ci;
+  int tap = t0 / ci;
+  int a = tap / kw;
+  int b = tap % kw;
+  for (int k = 0; k < kc; k++, ap += MR) {
+    int row = i * sh + a - pt;
+    int col = j * sw + b - pl;
+    if (row >= 0 && row < h && col >= 0 && col < w) {
+      wasm_v128_store(ap, wasm_v128_load(x + ((n * h + row) * w + col) * ci + c0));
+    } else {
+      wasm_v128_store(ap, wasm_f32x4_splat(0.0f));
+    }
+    if (++j == wo) {
+      j = 0;
+      if (++i == ho) {
+        i = 0;
+        n++;
       }
     }
-    return;
   }
-  /* One tap per row: (a_r, b_r, c_r) for r = 0..3; rows past M get c_r = -1 (zero). */
-#define TAP(r)                                      \
-  int c##r = -1, a##r = 0, b##r = 0;                \
-  if (t0 + r < m) {                                 \
-    c##r = (t0 + r) % ci;                           \
-    a##r = ((t0 + r) / ci) / kw;                    \
-    b##r = ((t0 + r) / ci) % kw;                    \
-  }
-  TAP(0)
-  TAP(1)
-  TAP(2)
-  TAP(3)
-#undef TAP
-  for (int k = 0; k < kc; k++, ap += MR) {
+}
+
+/*
+ * Ci not a multiple of 4 (the 3-channel first layer): the im2col rows of pixels k0 .. k0 + kc for
+ * the kernel rows aFirst .. aEnd, once for all of the thread's panels, each pixel a row of lda floats
+ * with row t = (a kw + b) Ci + c at offset t (the micro-kernel reads a panel at ap + t0, stride lda).
+ * One kernel row's kw taps are kw Ci consecutive floats both in x and here, so where all its columns
+ * lie inside x it is ceil(kw Ci / 4) 16-byte loads and stores: a float at a time per row of A cost
+ * as much as the GEMM itself. Kernel rows are stored in ascending order: the lanes a store writes
+ * past its row are overwritten by the next row's, or lie past row m, where no stored row of C reads
+ * (lda >= m + 3 leaves room). Zero outside x; a kernel row partly outside x, or whose loads would
+ * read past x's end (x_len floats), is copied a float at a time.
+ */
+static void pack_taps(const float* x, int x_len, int h, int w, int ci, int ho, int wo, int kw, int sh,
+                      int sw, int pt, int pl, int aFirst, int aEnd, int k0, int kc, int lda, float* ap) {
+  int j = k0 % wo;
+  int i = (k0 / wo) % ho;
+  int n = k0 / (wo * ho);
+  int span = kw * ci;
+  v128_t zero = wasm_f32x4_splat(0.0f);
+  for (int k = 0; k < kc; k++, ap += lda) {
     int r0 = i * sh - pt;
     int q0 = j * sw - pl;
-    const float* img = x + n * h * w * ci;
-#define GET(r)                                                                              \
-  {                                                                                         \
-    int row = r0 + a##r;                                                                    \
-    int col = q0 + b##r;                                                                    \
-    ap[r] = (c##r >= 0 && row >= 0 && row < h && col >= 0 && col < w) ? img[(row * w + col) * ci + c##r] \
-                                                                    : 0.0f;                 \
-  }
-    GET(0)
-    GET(1)
-    GET(2)
-    GET(3)
-#undef GET
+    int image = n * h * w * ci;
+    for (int a = aFirst; a < aEnd; a++) {
+      float* dst = ap + a * span;
+      int row = r0 + a;
+      if (row < 0 || row >= h) {
+        for (int e = 0; e < span; e += 4) wasm_v128_store(dst + e, zero);
+        continue;
+      }
+      int off = image + (row * w + q0) * ci;
+      if (q0 >= 0 && q0 + kw <= w && off + (span + 3) / 4 * 4 <= x_len) {
+        for (int e = 0; e < span; e += 4) wasm_v128_store(dst + e, wasm_v128_load(x + off + e));
+        continue;
+      }
+      for (int b = 0; b < kw; b++) {
+        int col = q0 + b;
+        int inside = col >= 0 && col < w;
+        for (int c = 0; c < ci; c++) dst[b * ci + c] = inside ? x[off + b * ci + c] : 0.0f;
+      }
+    }
     if (++j == wo) {
       j = 0;
       if (++i == ho) {
@@ -111,7 +121,8 @@ static void pack_a(const float* x, int h, int w, int ci, int ho, int wo, int kw,
 
 /*
  * dw [kh kw ci][co] from x [n][h][w][ci] and dy [n][ho][wo][co]. Scratch: per thread
- * kc * (npad + 4) + 32 floats at scratch + thread * that (npad = co rounded up to 8).
+ * kc * (npad + lda) + 32 floats at scratch + thread * that (npad = co rounded up to 8; lda = 4 when
+ * ci is a multiple of 4, else m + 3 rounded up to 4, m = kh kw ci).
  */
 NL_EXPORT(filter_grad)(int thread, int threads, const float* x, const float* dy, float* dw, int n, int h,
                        int w, int ci, int ho, int wo, int co, int kh, int kw, int sh, int sw, int pt, int pl,
@@ -122,9 +133,11 @@ NL_EXPORT(filter_grad)(int thread, int threads, const float* x, const float* dy,
   int first = nl_share_begin(panels, thread, threads);
   int last = nl_share_begin(panels, thread + 1, threads);
   if (first == last) return;
-  float* bp = scratch + thread * (kcMax * (npad + MR) + MR * NR);
+  int byTap = ci % 4 != 0;
+  int lda = byTap ? (m + 6) / 4 * 4 : MR;
+  float* bp = scratch + thread * (kcMax * (npad + lda) + MR * NR);
   float* ap = bp + kcMax * npad;
-  float* tile = ap + kcMax * MR;
+  float* tile = ap + kcMax * lda;
   int rowFirst = first * MR;
   int rowEnd = nl_min(last * MR, m);
   for (int e = rowFirst * co; e < rowEnd * co; e++) dw[e] = 0.0f;
@@ -132,15 +145,24 @@ NL_EXPORT(filter_grad)(int thread, int threads, const float* x, const float* dy,
   for (int k0 = 0; k0 < pixels; k0 += kcMax) {
     int kc = nl_min(kcMax, pixels - k0);
     pack_b(dy, co, npad, k0, kc, bp);
+    if (byTap) {
+      /* The kernel rows a = t / (kw Ci) that hold rows rowFirst .. rowEnd of A^T. */
+      pack_taps(x, n * h * w * ci, h, w, ci, ho, wo, kw, sh, sw, pt, pl, rowFirst / (kw * ci),
+                (rowEnd + kw * ci - 1) / (kw * ci), k0, kc, lda, ap);
+    }
     for (int panel = first; panel < last; panel++) {
       int t0 = panel * MR;
       int rows = nl_min(MR, m - t0);
-      pack_a(x, h, w, ci, ho, wo, kw, sh, sw, pt, pl, m, t0, k0, kc, ap);
+      const float* a = ap + t0;
+      if (!byTap) {
+        pack_a(x, h, w, ci, ho, wo, kw, sh, sw, pt, pl, t0, k0, kc, ap);
+        a = ap;
+      }
       for (int j0 = 0; j0 < npad; j0 += NR) {
         if (j0 + NR <= co) {
-          micro(kc, ap, bp + j0 * kc, dw + t0 * co + j0, co, rows);
+          micro_lda(kc, a, lda, bp + j0 * kc, dw + t0 * co + j0, co, rows);
         } else {
-          micro_partial(kc, ap, bp + j0 * kc, dw + t0 * co + j0, co, rows, co - j0, tile);
+          micro_partial_lda(kc, a, lda, bp + j0 * kc, dw + t0 * co + j0, co, rows, co - j0, tile);
         }
       }
     }

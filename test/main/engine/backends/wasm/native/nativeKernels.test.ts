@@ -15,19 +15,21 @@ async function backendWith(threads: number): Promise<BackendWasm> {
 }
 
 /** dW of a 3x3 'same' convolution through the native kernel directly, on `threads` threads. */
-async function filterGrad(threads: number, kc: number): Promise<Float32Array> {
-  return filterGradOn(await backendWith(threads), threads, kc);
+async function filterGrad(threads: number, kc: number, ci = 8): Promise<Float32Array> {
+  return filterGradOn(await backendWith(threads), threads, kc, ci);
 }
 
-function filterGradOn(backend: BackendWasm, threads: number, kc: number): Float32Array {
+/** dW with `ci` input channels (a multiple of 4: 4-row panels; else the by-tap im2col block). */
+function filterGradOn(backend: BackendWasm, threads: number, kc: number, ci = 8): Float32Array {
   const kernels = NativeKernels.for(backend);
   expect(kernels.threads).toBe(threads);
-  const [n, h, w, ci, co] = [3, 9, 7, 8, 20];
+  const [n, h, w, co] = [3, 9, 7, 20];
   const x = tf.randomNormal([n, h, w, ci], 0, 1, 'float32', 1);
   const dy = tf.randomNormal([n, h, w, co], 0, 1, 'float32', 2);
   const dw = backend.makeOutput([3, 3, ci, co], 'float32');
   const npad = 24;
-  const scratch = backend.makeOutput([threads * (kc * (npad + 4) + 32)], 'float32');
+  const lda = ci % 4 === 0 ? 4 : Math.ceil((3 * 3 * ci + 3) / 4) * 4;
+  const scratch = backend.makeOutput([threads * (kc * (npad + lda) + 32)], 'float32');
   kernels.run(filterGradWasm, 'filter_grad', [
     heapOffset(backend, x),
     heapOffset(backend, dy),
@@ -60,16 +62,18 @@ afterAll(() => {
 });
 
 describe('native wasm kernels', () => {
-  it('run on the backend heap, on as many threads as XNNPACK, with the same bits on 1, 2, 3 and 4', async () => {
-    const one = await filterGrad(1, 16);
-    expect(one.some((v) => v !== 0)).toBe(true);
-    for (const threads of [2, 3, 4]) {
-      const many = await filterGrad(threads, 16);
-      let differing = 0;
-      for (let i = 0; i < one.length; i++) if (many[i] !== one[i]) differing++;
-      expect(differing, `${threads} threads`).toBe(0);
-    }
-  });
+  for (const ci of [8, 3, 5]) {
+    it(`run on the backend heap, on as many threads as XNNPACK, with the same bits on 1, 2, 3 and 4 (${ci} channels)`, async () => {
+      const one = await filterGrad(1, 16, ci);
+      expect(one.some((v) => v !== 0)).toBe(true);
+      for (const threads of [2, 3, 4]) {
+        const many = await filterGrad(threads, 16, ci);
+        let differing = 0;
+        for (let i = 0; i < one.length; i++) if (many[i] !== one[i]) differing++;
+        expect(differing, `${threads} threads`).toBe(0);
+      }
+    });
+  }
 
   it('refuses arguments that are not int32 and kernels a module lacks', async () => {
     const backend = await backendWith(2);
