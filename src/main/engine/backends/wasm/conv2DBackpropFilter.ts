@@ -31,6 +31,18 @@ export function setFilterGradBlock(planner: ((g: ConvGeometry) => number) | unde
   planBlock = planner ?? defaultBlock;
 }
 
+/**
+ * Floats of scratch native/filterGrad.c needs per thread for a kh x kw x ci -> co filter with blocks
+ * of kc pixels: B's block (co rounded up to 8 columns), A's rows (a [kc][4] panel, or with ci not a
+ * multiple of 4 the thread's whole im2col block, rows of kh kw ci + 3 floats rounded up to 4:
+ * pack_taps) and a 4x8 tile.
+ */
+export function filterGradScratchFloats(kh: number, kw: number, ci: number, co: number, kc: number): number {
+  const npad = Math.ceil(co / 8) * 8;
+  const lda = ci % 4 === 0 ? 4 : Math.ceil((kh * kw * ci + 3) / 4) * 4;
+  return kc * (npad + lda) + 32;
+}
+
 export function conv2DBackpropFilter(args: {
   inputs: tf.NamedTensorInfoMap;
   backend: BackendWasm;
@@ -58,12 +70,7 @@ export function conv2DBackpropFilter(args: {
   }
   const kernels = NativeKernels.for(backend);
   const kc = Math.max(1, Math.floor(planBlock(g)));
-  const npad = Math.ceil(g.outChannels / 8) * 8;
-  // A's rows: a [kc][4] panel, or with Ci not a multiple of 4 the thread's whole im2col block, rows
-  // of m + 3 floats rounded up to 4 (filterGrad.c, pack_taps).
-  const m = rows.k * cols.k * g.inChannels;
-  const lda = g.inChannels % 4 === 0 ? 4 : Math.ceil((m + 3) / 4) * 4;
-  const perThread = kc * (npad + lda) + 32;
+  const perThread = filterGradScratchFloats(rows.k, cols.k, g.inChannels, g.outChannels, kc);
   const scratch = backend.makeOutput([kernels.threads * perThread], 'float32');
   try {
     kernels.run(filterGradWasm, 'filter_grad', [

@@ -10,9 +10,10 @@
 #define NR 8
 
 /*
- * c[0..rows)[0..8) += ap^T bp over kc pixels (c row stride ldc; A's rows lda floats apart). 4x8 is the tile that runs fastest
- * under V8 here (measured against 6x8, 4x16, 8x8, 3x16 and unrolled variants: 54-57 GFLOP/s against
- * 31-44): its 8 accumulators, 2 B vectors and the broadcast A value fit x86's 16 vector registers.
+ * c[0..rows)[0..8) += ap^T bp over kc pixels (c row stride ldc; A's pixels lda floats apart).
+ * 4x8 is the tile that runs fastest under V8 here (measured against 6x8, 4x16, 8x8, 3x16 and
+ * unrolled variants: 54-57 GFLOP/s against 31-44): its 8 accumulators, 2 B vectors and the
+ * broadcast A value fit x86's 16 vector registers.
  */
 static inline void micro_lda(int kc, const float* ap, int lda, const float* bp, float* c, int ldc,
                              int rows) {

@@ -23,10 +23,12 @@ export interface NativeModuleSource {
 
 type KernelFn = (...args: number[]) => void;
 
-/** Control block (Int32Array) slots. */
+/** Control block (Int32Array) slots (the generation and pending count exported for tests). */
 const GENERATION = 0;
 const OP = 1;
 const PENDING = 2;
+export const CONTROL_GENERATION = GENERATION;
+export const CONTROL_PENDING = PENDING;
 const FAILED = 3;
 const ARGC = 4;
 /** Worker threads that have reached their loop. */
@@ -61,10 +63,9 @@ for (;;) {
   // generation, then notifies; when it is descheduled in between, this thread can see the new
   // generation without waiting, run it, come back here and only then receive that notify. Running
   // again on it would count this thread done twice (PENDING -1: the next call waits forever).
-  for (let g = Atomics.load(c, ${GENERATION}); g === seen; g = Atomics.load(c, ${GENERATION})) {
-    Atomics.wait(c, ${GENERATION}, seen);
-  }
-  seen = Atomics.load(c, ${GENERATION});
+  let generation;
+  while ((generation = Atomics.load(c, ${GENERATION})) === seen) Atomics.wait(c, ${GENERATION}, seen);
+  seen = generation;
   const op = c[${OP}];
   if (op === ${OP_EXIT}) break;
   try {

@@ -4,9 +4,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setupWasmBackend } from '../../../../../../src/main/engine/backends/wasm';
 import { filterGradWasm } from '../../../../../../src/main/engine/backends/wasm/native/filterGradWasm';
 import {
+  CONTROL_GENERATION,
+  CONTROL_PENDING,
   heapOffset,
   NativeKernels,
 } from '../../../../../../src/main/engine/backends/wasm/native/nativeKernels';
+import { filterGradScratchFloats } from '../../../../../../src/main/engine/backends/wasm/conv2DBackpropFilter';
 
 async function backendWith(threads: number): Promise<BackendWasm> {
   if (tf.findBackend('wasm') != null) tf.removeBackend('wasm');
@@ -27,9 +30,7 @@ function filterGradOn(backend: BackendWasm, threads: number, kc: number, ci = 8)
   const x = tf.randomNormal([n, h, w, ci], 0, 1, 'float32', 1);
   const dy = tf.randomNormal([n, h, w, co], 0, 1, 'float32', 2);
   const dw = backend.makeOutput([3, 3, ci, co], 'float32');
-  const npad = 24;
-  const lda = ci % 4 === 0 ? 4 : Math.ceil((3 * 3 * ci + 3) / 4) * 4;
-  const scratch = backend.makeOutput([threads * (kc * (npad + lda) + 32)], 'float32');
+  const scratch = backend.makeOutput([threads * filterGradScratchFloats(3, 3, ci, co, kc)], 'float32');
   kernels.run(filterGradWasm, 'filter_grad', [
     heapOffset(backend, x),
     heapOffset(backend, dy),
@@ -107,15 +108,14 @@ describe('the native kernels thread pool', () => {
     const backend = await backendWith(2);
     const kernels = NativeKernels.for(backend);
     const c = kernels.controlBlockForTests;
-    const pending = 2;
     for (let round = 0; round < 5; round++) {
       expect(filterGradOn(backend, 2, 16), `round ${round}`).toEqual(reference);
       // What a caller descheduled between adding to the generation and notifying does: the
       // worker has already run this generation and waits for the next one when the notify comes.
       // It must go back to waiting, not run the call again and count itself done twice.
-      Atomics.notify(c, 0);
+      Atomics.notify(c, CONTROL_GENERATION);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(Atomics.load(c, pending), `round ${round}`).toBe(0);
+      expect(Atomics.load(c, CONTROL_PENDING), `round ${round}`).toBe(0);
     }
   });
 });
